@@ -1,0 +1,119 @@
+"""Settings shared by every environment. See https://docs.djangoproject.com/en/5.2/ref/settings/
+
+Governance numbers are NOT settings: they come from governance/governance.yml (coop.profile).
+"""
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+from coop import profile as coop_profile
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+GOVERNANCE_DIR = Path(os.environ.get("COOP_GOVERNANCE_DIR", BASE_DIR / "governance"))
+PROFILE = coop_profile.load(GOVERNANCE_DIR)
+
+DEBUG = False
+ALLOWED_HOSTS = [h.strip() for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "").split(",") if h.strip()]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "coop.core",
+    "coop.members",
+    "coop.governance",
+    "coop.ledger",
+    "coop.marketplace",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "coop.core.context_processors.coop",
+            ],
+        },
+    },
+]
+
+# SQLite by default; any DATABASE_URL (e.g. postgres://user:pass@host:5432/name) overrides it.
+DATABASES = {
+    "default": dj_database_url.config(
+        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=600, conn_health_checks=True
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # IMMEDIATE transactions make concurrent writers wait for each other instead of failing.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
+
+# Language of the co-op (coop.language), English as the fallback.
+from django.conf.locale import LANG_INFO  # noqa: E402
+
+
+def _django_language(code):
+    code = str(code or "en").lower()
+    if code in LANG_INFO:
+        return code
+    base = code.split("-")[0]
+    return base if base in LANG_INFO else "en"
+
+
+LANGUAGE_CODE = _django_language(PROFILE.coop.get("language"))
+_languages = [LANGUAGE_CODE] + [_django_language(c) for c in PROFILE.rules["platform"].get("languages", [])] + ["en"]
+LANGUAGES = [(code, LANG_INFO[code]["name"]) for code in dict.fromkeys(_languages)]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = PROFILE.rules["platform"].get("timezone") or "UTC"
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "INFO"},
+}

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "ledger"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("hours/", views.log_hours, name="hours"),
+    path("sweat-equity/", views.log_sweat, name="sweat"),
+    path("surplus/new/", views.new_allocation, name="new_allocation"),
+    path("surplus/<int:pk>/", views.allocation, name="allocation"),
+    path("surplus/<int:pk>/propose/", views.propose, name="propose"),
+]

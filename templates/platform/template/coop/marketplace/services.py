@@ -1,0 +1,81 @@
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from coop import profile
+from coop.core import models as audit
+from coop.core.roles import member_of
+from coop.ledger.services import record_order_patronage
+
+from . import sectors
+from .models import Offer, Order, StatusChange
+
+CENT = Decimal("0.01")
+
+
+def current_sector():
+    return sectors.get(profile.current().sector.get("id"))
+
+
+def publish(user, *, title, description, price, details):
+    worker = member_of(user)
+    if worker is None:
+        raise PermissionDenied(_("Only members can publish offers."))
+    offer = Offer.objects.create(worker=worker, title=title, description=description, price=price, details=details)
+    audit.record("offer.published", user, offer=offer.pk)
+    return offer
+
+
+def commission_on(amount):
+    return (amount * profile.current().commission_percent / 100).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def place_order(offer, *, customer=None, customer_name, customer_email, details):
+    if not offer.active:
+        raise ValidationError(_("This offer is closed."))
+    sector = current_sector()
+    quantity = sectors.quantity(sector, details)
+    if quantity <= 0:
+        raise ValidationError(_("The quantity must be more than zero."))
+    with transaction.atomic():
+        if sector.stock:
+            offer = Offer.objects.select_for_update().get(pk=offer.pk)
+            stock = int(offer.details.get(sector.stock) or 0)
+            if quantity > stock:
+                raise ValidationError(_("Only %(n)s left.") % {"n": stock})
+            offer.details[sector.stock] = stock - int(quantity)
+            offer.save(update_fields=["details"])
+        amount = (offer.price * quantity).quantize(CENT)
+        order = Order.objects.create(
+            offer=offer, customer=customer if customer and customer.is_authenticated else None,
+            customer_name=customer_name, customer_email=customer_email, quantity=quantity, amount=amount,
+            commission=commission_on(amount), commission_percent=profile.current().commission_percent,
+            hours=sectors.hours(sector, details), details=details,
+        )
+    audit.record("order.placed", customer, order=order.pk, amount=str(amount), commission=str(order.commission))
+    return order
+
+
+def move(order, to_status, by):
+    """Change an order's status along the allowed flow; the worker runs it, a customer may cancel."""
+    if to_status not in Order.TRANSITIONS[order.status]:
+        raise ValidationError(_("An order cannot go from %(a)s to %(b)s.") % {"a": order.status, "b": to_status})
+    is_worker = member_of(by) is not None and member_of(by) == order.offer.worker
+    is_customer = by.is_authenticated and order.customer_id == by.pk
+    if not (is_worker or (is_customer and to_status == Order.CANCELLED and order.status != Order.IN_PROGRESS)):
+        raise PermissionDenied
+    with transaction.atomic():
+        StatusChange.objects.create(order=order, from_status=order.status, to_status=to_status, by=by)
+        order.status = to_status
+        order.save(update_fields=["status", "updated_at"])
+        sector = current_sector()
+        if to_status == Order.CANCELLED and sector.stock:
+            offer = Offer.objects.select_for_update().get(pk=order.offer_id)
+            offer.details[sector.stock] = int(offer.details.get(sector.stock) or 0) + int(order.quantity)
+            offer.save(update_fields=["details"])
+        if to_status == Order.COMPLETED:
+            record_order_patronage(order)
+    audit.record("order.status", by, order=order.pk, status=to_status)
+    return order
