@@ -1,0 +1,161 @@
+"""Sandboxed Jinja → Markdown → HTML.
+
+User strings are data: they reach templates as values, are never compiled as templates, and are
+escaped for Markdown on output, so `{{ 7*7 }}` in a name prints as typed and `<script>` stays text.
+Raw HTML in Markdown is switched off, so only the templates' own Markdown makes markup.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any, Callable
+
+import markdown
+from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateError, select_autoescape
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from markupsafe import Markup, escape
+
+from .errors import DataError
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]#|~])")
+
+
+def md_escape(value: Any) -> str:
+    """Text → Markdown that shows exactly that text (Markup from our own helpers passes through)."""
+    if isinstance(value, Markup):
+        return str(value)
+    text = str(value)
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def _finalize(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, bool | int | float):
+        return value
+    return md_escape(value)
+
+
+def pct(value: float) -> str:
+    """66.67 → '66.67%', 50.0 → '50%'."""
+    number = float(value)
+    return f"{int(number)}%" if number.is_integer() else f"{number:.2f}".rstrip("0").rstrip(".") + "%"
+
+
+def num(value: float, places: int = 2) -> str:
+    number = float(value)
+    if number.is_integer():
+        return f"{int(number):,}"
+    return f"{number:,.{places}f}"
+
+
+_SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$", "BRL": "R$", "CAD": "$", "DKK": "kr ", "CHF": "CHF "}
+
+
+def money(value: float, currency: str) -> str:
+    symbol = _SYMBOLS.get(currency)
+    amount = f"{float(value):,.2f}".removesuffix(".00")
+    return f"{symbol}{amount}" if symbol else f"{amount} {currency}"
+
+
+def month_name(number: int, language: str = "en") -> str:
+    return dt.date(2000, int(number), 1).strftime("%B") if language.startswith("en") else _MONTHS.get(
+        language.split("-")[0], _MONTHS["en"])[int(number) - 1]
+
+
+_MONTHS = {
+    "en": "January February March April May June July August September October November December".split(),
+    "de": "Januar Februar März April Mai Juni Juli August September Oktober November Dezember".split(),
+    "pt": "janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro dezembro".split(),
+    "es": "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre".split(),
+    "ca": "gener febrer març abril maig juny juliol agost setembre octubre novembre desembre".split(),
+    "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split(),
+    "it": "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre dicembre".split(),
+    "nl": "januari februari maart april mei juni juli augustus september oktober november december".split(),
+    "da": "januar februar marts april maj juni juli august september oktober november december".split(),
+}
+
+
+def long_date(value: dt.date | str, language: str = "en") -> str:
+    day = dt.date.fromisoformat(value) if isinstance(value, str) else value
+    month = _MONTHS.get(language.split("-")[0], _MONTHS["en"])[day.month - 1]
+    if language.startswith("en"):
+        return f"{day.day} {month} {day.year}"
+    if language.split("-")[0] in {"de", "da"}:
+        return f"{day.day}. {month} {day.year}"
+    if language.split("-")[0] in {"pt", "es", "ca"}:
+        return f"{day.day} de {month} de {day.year}"
+    return f"{day.day} {month} {day.year}"
+
+
+FILTERS: dict[str, Callable] = {"pct": pct, "num": num, "money": money, "month_name": month_name,
+                                "long_date": long_date, "md": md_escape}
+
+
+def markdown_env(search_path: list[Path]) -> ImmutableSandboxedEnvironment:
+    """The environment for data templates that produce Markdown."""
+    env = ImmutableSandboxedEnvironment(
+        loader=ChoiceLoader([FileSystemLoader([str(p) for p in search_path])]),
+        undefined=StrictUndefined,
+        autoescape=False,
+        finalize=_finalize,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(FILTERS)
+    return env
+
+
+def html_env(search_path: list[Path]) -> ImmutableSandboxedEnvironment:
+    """The environment for HTML page layouts (autoescaped)."""
+    env = ImmutableSandboxedEnvironment(
+        loader=FileSystemLoader([str(p) for p in search_path]),
+        undefined=StrictUndefined,
+        autoescape=select_autoescape(["html", "jinja", "j2"], default_for_string=True, default=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(FILTERS)
+    return env
+
+
+def render_string(env: ImmutableSandboxedEnvironment, source: str, context: dict, where: str) -> str:
+    try:
+        return env.from_string(source).render(context)
+    except TemplateError as exc:
+        line = getattr(exc, "lineno", None)
+        raise DataError(f"{where}{f', line {line}' if line else ''}: {exc}") from None
+
+
+def markdown_to_html(text: str) -> str:
+    md = markdown.Markdown(
+        extensions=["tables", "attr_list", "admonition", "sane_lists", "def_list", "footnotes", "toc"],
+        extension_configs={"toc": {"permalink": False}},
+        output_format="html",
+    )
+    # No raw HTML from Markdown: anything that looks like a tag is shown as text.
+    md.preprocessors.deregister("html_block")
+    md.inlinePatterns.deregister("html")
+    return md.convert(text)
+
+
+def split_front_matter(text: str, where: str) -> tuple[dict, str]:
+    """`---\\nyaml\\n---\\nbody` → (meta, body)."""
+    from ._yaml import parse_yaml
+
+    if not text.startswith("---\n"):
+        raise DataError(f"{where}: must start with a '---' front-matter block (id, title...).")
+    end = text.find("\n---\n", 4)
+    if end == -1:
+        raise DataError(f"{where}: the front matter is not closed with '---'.")
+    meta = parse_yaml(text[4:end], where) or {}
+    if not isinstance(meta, dict):
+        raise DataError(f"{where}: front matter must be a mapping.")
+    return meta, text[end + 5:]
+
+
+__all__ = ["Markup", "escape", "markdown_env", "html_env", "markdown_to_html", "render_string",
+           "split_front_matter", "md_escape", "pct", "money", "num", "long_date", "month_name"]
