@@ -16,3 +16,6 @@ STORAGES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file (not :memory:) so the concurrent-vote test's threads see one database.
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".pytest-db.sqlite3")}
+
+# Static files are served from the apps while developing; no collectstatic needed.
+WHITENOISE_AUTOREFRESH = True
