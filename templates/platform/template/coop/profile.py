@@ -34,6 +34,7 @@ class Profile:
     rules: dict
     full_name: str
     sector: dict
+    rules_title: str = ""
 
     @property
     def coop(self):
@@ -103,7 +104,10 @@ def load(directory=DEFAULT_DIR):
     directory = Path(directory)
     data = json.loads((directory / "coop.json").read_text(encoding="utf-8"))
     rules = yaml.safe_load((directory / "governance.yml").read_text(encoding="utf-8"))
-    return Profile(raw=data["coop"], rules=rules, full_name=data["full_name"], sector=data["sector"])
+    return Profile(
+        raw=data["coop"], rules=rules, full_name=data["full_name"], sector=data["sector"],
+        rules_title=data.get("rules_title", ""),
+    )
 
 
 @lru_cache(maxsize=4)

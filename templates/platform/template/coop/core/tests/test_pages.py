@@ -81,3 +81,7 @@ def test_demo_data_loads(client):
     call_command("load_demo")
     call_command("load_demo")  # idempotent
     assert client.get(reverse("marketplace:offers")).status_code == 200
+
+
+def test_rules_page_shows_the_rules_title(client):
+    assert escape(profile.current().rules_title) in client.get(reverse("rules")).content.decode()
