@@ -203,6 +203,8 @@ class Catalog:
 
     def __init__(self, root: Path | None = None):
         self.root = Path(root) if root else default_data_root()
+        self._jurisdictions: dict[str, Jurisdiction] = {}
+        self._sectors: dict[str, Sector] = {}
 
     @property
     def templates(self) -> Path:
@@ -217,44 +219,49 @@ class Catalog:
         return self.root / "handbook"
 
     @cached_property
-    def jurisdictions(self) -> dict[str, Jurisdiction]:
-        found = {}
-        for path in sorted((self.legal / "jurisdictions").glob("*/jurisdiction.yml")):
-            item = _load(Jurisdiction, path)
-            if item.id != path.parent.name:
-                raise DataError(f"{path}: id {item.id!r} must equal its folder name {path.parent.name!r}.")
-            found[item.id] = item
-        return found
+    def jurisdiction_ids(self) -> list[str]:
+        return sorted(p.parent.name for p in (self.legal / "jurisdictions").glob("*/jurisdiction.yml"))
 
     @cached_property
+    def sector_ids(self) -> list[str]:
+        return sorted(p.stem for p in (self.templates / "sectors").glob("*.yml"))
+
+    @property
+    def jurisdictions(self) -> dict[str, Jurisdiction]:
+        """Every jurisdiction, loaded (for listings and tests; commands load only the one they need)."""
+        return {i: self.jurisdiction(i) for i in self.jurisdiction_ids}
+
+    @property
     def sectors(self) -> dict[str, Sector]:
-        found = {}
-        for path in sorted((self.templates / "sectors").glob("*.yml")):
-            item = _load(Sector, path)
-            if item.id != path.stem:
-                raise DataError(f"{path}: id {item.id!r} must equal its file name {path.stem!r}.")
-            found[item.id] = item
-        return found
+        return {i: self.sector(i) for i in self.sector_ids}
 
     def jurisdiction(self, jurisdiction_id: str) -> Jurisdiction:
-        try:
-            return self.jurisdictions[jurisdiction_id]
-        except KeyError:
-            valid = ", ".join(self.jurisdictions)
-            raise UsageError(
-                f"jurisdiction: {jurisdiction_id!r} is not a known jurisdiction. Choose one of: {valid} "
-                "(see `coopkit list jurisdictions`)."
-            ) from None
+        if jurisdiction_id not in self._jurisdictions:
+            if jurisdiction_id not in self.jurisdiction_ids:
+                raise UsageError(
+                    f"jurisdiction: {jurisdiction_id!r} is not a known jurisdiction. Choose one of: "
+                    f"{', '.join(self.jurisdiction_ids)} (see `coopkit list jurisdictions`)."
+                )
+            path = self.legal / "jurisdictions" / jurisdiction_id / "jurisdiction.yml"
+            item = _load(Jurisdiction, path)
+            if item.id != jurisdiction_id:
+                raise DataError(f"{path}: id {item.id!r} must equal its folder name {jurisdiction_id!r}.")
+            self._jurisdictions[jurisdiction_id] = item
+        return self._jurisdictions[jurisdiction_id]
 
     def sector(self, sector_id: str) -> Sector:
-        try:
-            return self.sectors[sector_id]
-        except KeyError:
-            valid = ", ".join(self.sectors)
-            raise UsageError(
-                f"sector: {sector_id!r} is not a known sector. Choose one of: {valid} "
-                "(see `coopkit list sectors`)."
-            ) from None
+        if sector_id not in self._sectors:
+            if sector_id not in self.sector_ids:
+                raise UsageError(
+                    f"sector: {sector_id!r} is not a known sector. Choose one of: "
+                    f"{', '.join(self.sector_ids)} (see `coopkit list sectors`)."
+                )
+            path = self.templates / "sectors" / f"{sector_id}.yml"
+            item = _load(Sector, path)
+            if item.id != sector_id:
+                raise DataError(f"{path}: id {item.id!r} must equal its file name {sector_id!r}.")
+            self._sectors[sector_id] = item
+        return self._sectors[sector_id]
 
 
 def _load(model: type[BaseModel], path: Path):

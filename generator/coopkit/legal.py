@@ -68,6 +68,7 @@ class RenderedDocument:
     clauses: list[RenderedClause]
     covered: set[str]
     unconfirmed: list[str]
+    build: str = "review"
     member_class: str | None = None
     translation_of: str | None = None  # the official language, when this is a convenience translation
 
@@ -236,7 +237,7 @@ def build_document(
         filename += f".{language}"
     return RenderedDocument(spec, language, title, filename, "\n".join(out).rstrip() + "\n",
                             [rendered[c.id] for _, c in order], covered, list(recorder.unconfirmed),
-                            member_class["id"] if member_class else None, translation_of)
+                            build, member_class["id"] if member_class else None, translation_of)
 
 
 def _definitions(env, recorder: _Recorder, context: dict, where: str) -> list[tuple[str, dict]]:

@@ -38,7 +38,7 @@ def _plain_text(value: str, field: str, max_length: int, multiline: bool = False
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, coerce_numbers_to_str=True)
 
 
 class Founder(_Section):
@@ -151,7 +151,8 @@ class Incubator(_Section):
 class Profile(_Section):
     """A platform co-operative, as its founders describe it."""
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True, title="coopkit co-op profile (coop.yml)")
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, coerce_numbers_to_str=True,
+                              title="coopkit co-op profile (coop.yml)")
 
     schema_version: Literal[1] = Field(default=SCHEMA_VERSION, description="version of this file's format")
     name: str = Field(description="the co-op's name, without the legal-form suffix")
@@ -301,7 +302,7 @@ def layered_defaults(answers: dict, catalog: Catalog) -> dict:
 def resolve(answers: dict, catalog: Catalog) -> dict:
     """The answers with every default filled in, ready for validation."""
     data = deep_merge(layered_defaults(answers, catalog), answers)
-    if not data.get("member_classes") and data.get("sector") in catalog.sectors:
+    if not data.get("member_classes") and data.get("sector") in catalog.sector_ids:
         sector = catalog.sector(data["sector"])
         coop_type = data.get("coop_type") or sector.default_coop_type
         data["member_classes"] = [
@@ -344,7 +345,7 @@ def validate(data: dict, catalog: Catalog, *, source: str = "the profile", draft
     if not isinstance(data, dict):
         raise ProfileError([Problem("(profile)", "should be a mapping of fields")], source)
     problems: list[Problem] = []
-    for key, lookup in (("sector", catalog.sectors), ("jurisdiction", catalog.jurisdictions)):
+    for key, lookup in (("sector", catalog.sector_ids), ("jurisdiction", catalog.jurisdiction_ids)):
         value = data.get(key)
         if isinstance(value, str) and value not in lookup:
             problems.append(Problem(key, f"{value!r} is not known", f"Choose one of: {', '.join(lookup)}"))

@@ -1,0 +1,187 @@
+"""The command line: flags → api calls, and one place where errors become messages and exit codes."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__, api
+from .errors import CheckFailed, CoopkitError
+
+
+class _Group(click.Group):
+    """Catches coopkit's errors once, for every command: a message for people, never a traceback
+    (unless --debug)."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except CoopkitError as error:
+            if ctx.params.get("debug"):
+                raise
+            click.echo(f"coopkit: {error}", err=True)
+            ctx.exit(error.exit_code)
+        except KeyboardInterrupt:
+            click.echo("\ncoopkit: interrupted; nothing was written.", err=True)
+            ctx.exit(130)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="coopkit")
+@click.option("--debug", is_flag=True, help="Show the full traceback of an error.")
+def main(debug: bool) -> None:
+    """Start a platform co-operative: its platform, legal documents and handbook, from one profile."""
+
+
+_answers = click.option("--answers", "answers_file", type=click.Path(dir_okay=False, path_type=Path),
+                        help="A profile (coop.yml) or answers file to start from.")
+_set = click.option("--set", "sets", multiple=True, metavar="KEY=VALUE",
+                    help="Set one answer, e.g. --set governance.quorum_percent=30 (repeatable; wins over --answers).")
+_defaults = click.option("--defaults", is_flag=True, help="Ask nothing: take the default of every unanswered question.")
+_draft = click.option("--draft", is_flag=True, help="Allow fewer founders than the law requires; every document says DRAFT.")
+_build = click.option("--build", type=click.Choice(api.BUILDS), default="review", show_default=True,
+                      help="review: notes, citations and flags for your lawyer; final: clean text with signature blocks.")
+_overlay = click.option("--overlay", type=click.Path(file_okay=False, path_type=Path),
+                        help="An incubator's folder of chapters, clauses, CSS and logo that replace or add to coopkit's.")
+_interactive = click.option("--interactive/--no-interactive", default=None,
+                            help="Ask questions (default: only when a person is at the terminal).")
+
+
+def _profile(answers_file, sets, defaults, draft, interactive):
+    if interactive is None:
+        interactive = sys.stdin.isatty() and sys.stdout.isatty()
+    return api.build_profile(answers_file=answers_file, sets=sets, defaults=defaults, interactive=interactive,
+                             draft=draft)
+
+
+@main.command()
+@click.argument("dest", type=click.Path(path_type=Path), default=Path("my-coop"))
+@_answers
+@_set
+@_defaults
+@_draft
+@_build
+@_overlay
+@_interactive
+@click.option("--force", is_flag=True, help="Replace DEST if it exists and is not empty.")
+@click.option("--platform-template", type=click.Path(file_okay=False, path_type=Path),
+              help="Your own copier or cookiecutter template for the platform, instead of coopkit's.")
+@click.option("--trust", is_flag=True, help="Let the platform template run its own hooks or tasks.")
+def new(dest, answers_file, sets, defaults, draft, build, overlay, interactive, force, platform_template, trust):
+    """Ask about the co-op (or read --answers), then write DEST: coop.yml, platform/, legal/, handbook/."""
+    profile = _profile(answers_file, sets, defaults, draft, interactive)
+    timings = api.Timings()
+    manifest = api.new(profile, dest, force=force, build=build, draft=draft, overlay=overlay,
+                       platform_template=platform_template, trust=trust,
+                       base_dir=answers_file.parent.resolve() if answers_file else None, timings=timings)
+    _summary(dest, manifest, sum(timings.values()))
+
+
+@main.command()
+@click.argument("dest", type=click.Path(exists=True, file_okay=False, path_type=Path), default=Path("."))
+@_draft
+@_build
+@_overlay
+@click.option("--trust", is_flag=True, help="Let the platform template run its own hooks or tasks.")
+def render(dest, draft, build, overlay, trust):
+    """Re-render legal/ and handbook/ from DEST/coop.yml and update platform/ (copier update)."""
+    timings = api.Timings()
+    manifest = api.render(dest, build=build, draft=draft, overlay=overlay, trust=trust, timings=timings)
+    _summary(dest, manifest, sum(timings.values()))
+
+
+@main.command()
+@_answers
+@_set
+@_defaults
+@_draft
+@_build
+@_overlay
+@_interactive
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("legal"),
+              show_default=True, help="Folder to write the documents into.")
+def legal(answers_file, sets, defaults, draft, build, overlay, interactive, output):
+    """Only the legal documents (Markdown, HTML, PDF)."""
+    profile = _profile(answers_file, sets, defaults, draft, interactive)
+    for path in api.legal(profile, output, build=build, draft=draft, overlay=overlay):
+        click.echo(path)
+
+
+@main.command()
+@_answers
+@_set
+@_defaults
+@_draft
+@_overlay
+@_interactive
+@click.option("--language", help="Language of the handbook (en, pt-BR, es); default: from the profile.")
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("handbook"),
+              show_default=True, help="Folder to write the handbook into.")
+def handbook(answers_file, sets, defaults, draft, overlay, interactive, language, output):
+    """Only the handbook (PDF and HTML)."""
+    profile = _profile(answers_file, sets, defaults, draft, interactive)
+    for path in api.handbook(profile, output, overlay=overlay, language=language):
+        click.echo(path)
+
+
+@main.command()
+@click.argument("target", type=click.Path(exists=True, path_type=Path), default=Path("."))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def check(target, fmt):
+    """Check a profile (or a folder `coopkit new` wrote) against the law, the statute's list of
+    matters, and the manifest. Exit 0 only when everything holds."""
+    findings = api.check(target)
+    sections = {"law": findings.law, "coverage": findings.coverage, "outputs": findings.outputs}
+    if fmt == "json":
+        click.echo(json.dumps({"ok": findings.ok, **{k: [p.as_dict() for p in v] for k, v in sections.items()}},
+                              indent=2, ensure_ascii=False))
+    else:
+        titles = {"law": "The profile and the law", "coverage": "Matters the statute requires the rules to cover",
+                  "outputs": "The written files against coop.yml and manifest.json"}
+        for key, problems in sections.items():
+            mark = click.style("ok", fg="green") if not problems else click.style(f"{len(problems)} problem(s)", fg="red")
+            click.echo(f"{titles[key]}: {mark}")
+            for problem in problems:
+                click.echo(f"  - {problem}")
+    if not findings.ok:
+        raise CheckFailed("the check found problems (listed above).")
+
+
+@main.command(name="list")
+@click.argument("kind", type=click.Choice(["jurisdictions", "sectors", "documents"]))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def list_(kind, fmt):
+    """List the jurisdictions (with their legal forms), sectors or documents coopkit knows."""
+    rows = api.list_catalog(kind)
+    if fmt == "json":
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    for row in rows:
+        if kind == "jurisdictions":
+            click.echo(f"{row['id']:<8} {row['name']}\n{'':<8} forms: {', '.join(row['forms'])}")
+        elif kind == "sectors":
+            click.echo(f"{row['id']:<14} {row['name']} ({row['worker']} / {row['customer']})")
+        else:
+            click.echo(f"{row['jurisdiction']:<8} {row['form']:<32} {row['filename']}{'-<class>' if row['per_class'] else ''}")
+
+
+@main.command()
+def schema():
+    """Print the JSON Schema of coop.yml (for editors: completion and checking)."""
+    from .profile import json_schema
+
+    click.echo(json.dumps(json_schema(), indent=2, ensure_ascii=False))
+
+
+def _summary(dest: Path, manifest: dict, seconds: float) -> None:
+    files = manifest.get("files", {})
+    counts = {part: sum(1 for f in files if f.startswith(part + "/")) for part in ("legal", "handbook", "platform")}
+    click.echo(f"Wrote {dest}/ in {seconds:.1f} s: coop.yml, legal/ ({counts['legal']} files), "
+               f"handbook/ ({counts['handbook']} files), platform/ ({counts['platform']} files), manifest.json.")
+    click.echo(f"Next: read {dest}/README.md. Profile hash {manifest.get('profile_hash', '?')}.")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

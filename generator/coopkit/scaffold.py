@@ -1,0 +1,203 @@
+"""The platform: the bundled copier template (or an incubator's own copier / cookiecutter template)
+rendered into DEST/platform, then `git init` with one reproducible initial commit.
+
+copier's `update` needs a git-tracked template, so the bundled template is committed into a
+template repository in coopkit's cache, one tag per template version; `coopkit render` updates
+projects from it and keeps the co-op's own commits.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .errors import RenderError, UsageError
+
+_FIXED_DATE = "2000-01-01T00:00:00+00:00"
+
+
+def cache_dir() -> Path:
+    root = os.environ.get("COOPKIT_CACHE") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "coopkit")
+    return Path(root)
+
+
+def _git(args: list[str], cwd: Path, date: str = _FIXED_DATE) -> str:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "coopkit", "GIT_AUTHOR_EMAIL": "coopkit@localhost",
+           "GIT_COMMITTER_NAME": "coopkit", "GIT_COMMITTER_EMAIL": "coopkit@localhost",
+           "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date, "GIT_CONFIG_NOSYSTEM": "1",
+           "GIT_TERMINAL_PROMPT": "0"}
+    try:
+        done = subprocess.run(["git", "-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false",
+                               "-c", "core.autocrlf=false", *args],
+                              cwd=cwd, env=env, capture_output=True, text=True, check=True)
+    except FileNotFoundError:
+        raise RenderError("git is not installed; coopkit needs it to create the platform repository. "
+                          "Install git and try again.") from None
+    except subprocess.CalledProcessError as exc:
+        raise RenderError(f"git {' '.join(args)} failed in {cwd}: {exc.stderr.strip()}") from None
+    return done.stdout.strip()
+
+
+def _tree_digest(folder: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:10]
+
+
+def bundled_template_repo(template: Path) -> tuple[Path, str]:
+    """The bundled template committed into the cache repository; returns (repo, tag)."""
+    tag = f"v{__version__}+t{_tree_digest(template)}"
+    repo = cache_dir() / "platform-template"
+    if not (repo / ".git").is_dir():
+        repo.mkdir(parents=True, exist_ok=True)
+        _git(["init", "-q"], repo)
+    if tag in _git(["tag", "--list", tag], repo).split():
+        return repo, tag
+    for child in repo.iterdir():
+        if child.name != ".git":
+            shutil.rmtree(child) if child.is_dir() else child.unlink()
+    shutil.copytree(template, repo, dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "verify"))
+    _git(["add", "-A"], repo)
+    if _git(["status", "--porcelain"], repo):
+        _git(["commit", "-q", "-m", f"coopkit platform template {tag}"], repo)
+    _git(["tag", tag], repo)
+    return repo, tag
+
+
+def template_kind(path: Path) -> str:
+    if (path / "copier.yml").is_file() or (path / "copier.yaml").is_file():
+        return "copier"
+    if (path / "cookiecutter.json").is_file():
+        return "cookiecutter"
+    raise UsageError(f"--platform-template {path}: neither a copier template (copier.yml) nor a "
+                     "cookiecutter template (cookiecutter.json).")
+
+
+def bundled_data(context: dict, rules_title: str, rules_markdown: str) -> dict[str, Any]:
+    """The copier data of the bundled template (its questions: see templates/platform/README.md)."""
+    sector = context["sector"]
+    return {"coop": context["coop"], "full_name": context["full_name"],
+            "sector": {"id": sector.id, "name": sector.name, "vocabulary": sector.vocabulary.model_dump()},
+            "rules_title": rules_title, "rules_markdown": rules_markdown}
+
+
+def foreign_data(context: dict) -> dict[str, Any]:
+    """What an incubator's own template gets: the profile's fields at the top level, plus helpers."""
+    return {**context["coop"], "coop": context["coop"], "full_name": context["full_name"],
+            "vocabulary": context["sector"].vocabulary.model_dump()}
+
+
+def generate_platform(dest: Path, *, bundled: Path, context: dict, rules_title: str, rules_markdown: str,
+                      template: Path | None = None, trust: bool = False) -> dict[str, str]:
+    """Render the platform into `dest` (which must not exist) and commit it. Returns its provenance."""
+    import copier
+
+    date = context["document_date"]
+    if template is None:
+        repo, tag = bundled_template_repo(bundled)
+        _copier_copy(copier, str(repo), dest, bundled_data(context, rules_title, rules_markdown), tag, trust)
+        provenance = {"template": "bundled", "version": tag}
+    else:
+        template = Path(template).expanduser().resolve()
+        if not template.is_dir():
+            raise UsageError(f"--platform-template {template}: no such folder.")
+        if template_kind(template) == "copier":
+            _copier_copy(copier, str(template), dest, foreign_data(context), None, trust)
+            provenance = {"template": str(template), "version": _answered_commit(dest) or "untagged"}
+        else:
+            _cookiecutter(template, dest, foreign_data(context), trust)
+            provenance = {"template": str(template), "version": "cookiecutter"}
+    _commit_initial(dest, date)
+    return provenance
+
+
+def _answered_commit(project: Path) -> str | None:
+    """The template version copier recorded in the project's answers file."""
+    import yaml
+
+    answers = project / ".copier-answers.yml"
+    if not answers.is_file():
+        return None
+    return (yaml.safe_load(answers.read_text(encoding="utf-8")) or {}).get("_commit")
+
+
+def _copier_copy(copier, src: str, dest: Path, data: dict, ref: str | None, trust: bool) -> None:
+    try:
+        copier.run_copy(src, str(dest), data=data, vcs_ref=ref, defaults=True, overwrite=True,
+                        unsafe=trust, quiet=True, cleanup_on_error=True)
+    except copier.errors.UnsafeTemplateError as exc:
+        raise UsageError(f"The platform template wants to run its own tasks or extensions ({exc}). "
+                         "Review the template, then pass --trust to allow it.") from None
+    except copier.errors.CopierError as exc:
+        raise RenderError(f"copier could not render the platform template: {exc}") from None
+
+
+def _cookiecutter(template: Path, dest: Path, data: dict, trust: bool) -> None:
+    import json
+
+    from cookiecutter.exceptions import CookiecutterException
+    from cookiecutter.main import cookiecutter
+
+    declared = json.loads((template / "cookiecutter.json").read_text(encoding="utf-8"))
+    context = {k: (v if isinstance(v, (str, dict, list)) else json.dumps(v) if v is not None else "")
+               for k, v in data.items() if k in declared}
+    with tempfile.TemporaryDirectory(prefix="coopkit-cookiecutter-") as work:
+        work_path = Path(work)
+        config = work_path / "config.yml"
+        config.write_text(f"cookiecutters_dir: {work_path / 'cc'}\nreplay_dir: {work_path / 'replay'}\n")
+        out = work_path / "out"
+        out.mkdir()
+        try:
+            project = Path(cookiecutter(str(template), no_input=True, extra_context=context,
+                                        output_dir=str(out), accept_hooks=trust, config_file=str(config)))
+        except CookiecutterException as exc:
+            raise RenderError(f"cookiecutter could not render the platform template: {exc}") from None
+        project = project.resolve()
+        if not project.is_relative_to(out.resolve()) or project == out.resolve():
+            raise RenderError("the cookiecutter template tried to write outside its output folder; refused.")
+        for path in project.rglob("*"):
+            if path.is_symlink() and not path.resolve().is_relative_to(project):
+                raise RenderError(f"the cookiecutter template made a link out of the project ({path.name}); refused.")
+        shutil.move(str(project), str(dest))
+
+
+def _commit_initial(dest: Path, date: dt.date) -> None:
+    stamp = f"{date.isoformat()}T12:00:00+00:00"
+    _git(["init", "-q"], dest)
+    _git(["add", "-A"], dest)
+    _git(["commit", "-q", "--allow-empty", "-m", "Initial platform generated by coopkit"], dest, stamp)
+
+
+def update_platform(platform: Path, *, bundled: Path, context: dict, rules_title: str, rules_markdown: str,
+                    template: Path | None = None, trust: bool = False) -> None:
+    """`copier update` the platform with the current profile; the co-op's own commits are kept."""
+    import copier
+
+    if not (platform / ".copier-answers.yml").is_file():
+        raise UsageError(f"{platform} has no .copier-answers.yml, so it cannot be updated; "
+                         "it was not made by coopkit from a copier template.")
+    if _git(["status", "--porcelain"], platform):
+        raise UsageError(f"{platform} has uncommitted changes. Commit or stash them, then run `coopkit render` again.")
+    if template is None:
+        repo, tag = bundled_template_repo(bundled)
+        ref, data = tag, bundled_data(context, rules_title, rules_markdown)
+    else:
+        ref, data = None, foreign_data(context)
+    try:
+        copier.run_update(str(platform), data=data, vcs_ref=ref, defaults=True, overwrite=True,
+                          unsafe=trust, quiet=True, conflict="inline", skip_answered=True)
+    except copier.errors.CopierError as exc:
+        raise RenderError(f"copier could not update the platform: {exc}") from None
+    if _git(["status", "--porcelain"], platform):
+        _git(["add", "-A"], platform)
+        _git(["commit", "-q", "-m", "Update the platform from coop.yml and the template (coopkit render)"],
+             platform, dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
