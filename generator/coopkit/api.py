@@ -284,6 +284,9 @@ def _staging(dest: Path, *, install: bool = True) -> Iterator[Path]:
     """A temporary folder beside DEST, moved into place (install) only when everything succeeded;
     an error or Ctrl-C removes it and leaves DEST as it was."""
     stage = Path(tempfile.mkdtemp(prefix=f".{dest.name}.coopkit-", dir=dest.parent))
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(stage, 0o777 & ~umask)  # mkdtemp makes it private; DEST gets the usual permissions
     try:
         yield stage
         if not install:

@@ -375,6 +375,14 @@ def computed_fields(profile: Profile) -> dict[str, Any]:
     return data
 
 
+_COMPUTED = {  # values checks can name that are not fields: shown as the field a founder edits
+    "founders_count": ("founders", "lists {} founders"),
+    "member_classes_count": ("member_classes", "lists {} classes"),
+    "voting_classes_count": ("member_classes", "has {} voting classes"),
+    "name_length": ("name", "is {} characters long"),
+}
+
+
 def _breaks(check: Check, value: Any) -> bool:
     if value is None:
         return False
@@ -415,10 +423,11 @@ def law_problems(profile: Profile, catalog: Catalog) -> list[Problem]:
     for check in form.checks:
         value = get_path(values, check.field)
         if _breaks(check, value):
+            field, said = _COMPUTED.get(check.field, (check.field, "is {}"))
             shown = f"{value:g}" if isinstance(value, float) else repr(value) if isinstance(value, str) else value
             cite = check.cite + ("" if check.confirmed else "; UNCONFIRMED, confirm with a lawyer")
             problems.append(Problem(
-                check.field, f"is {shown}, but the law requires {check.rule}",
+                field, f"{said.format(shown)}, but the law requires {check.rule}",
                 check.fix, cite, draftable=check.draftable,
             ))
     return problems

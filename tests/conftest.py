@@ -1,0 +1,55 @@
+"""Shared fixtures: the catalog, profiles, and running the real console script."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "pedal-power.yml"
+COOPKIT = Path(sys.executable).with_name("coopkit")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _isolated_cache(tmp_path_factory):
+    """coopkit keeps the platform template repository in a cache; tests use their own."""
+    cache = tmp_path_factory.mktemp("coopkit-cache")
+    old = os.environ.get("COOPKIT_CACHE")
+    os.environ["COOPKIT_CACHE"] = str(cache)
+    yield cache
+    if old is None:
+        os.environ.pop("COOPKIT_CACHE", None)
+    else:
+        os.environ["COOPKIT_CACHE"] = old
+
+
+@pytest.fixture(scope="session")
+def catalog():
+    from coopkit.catalog import Catalog
+
+    return Catalog()
+
+
+def run_coopkit(*args: str, cwd: Path | None = None, input: str | None = None, env: dict | None = None):
+    """Run the installed console script, as a founder would."""
+    return subprocess.run([str(COOPKIT), *args], cwd=cwd, input=input, capture_output=True, text=True,
+                          env={**os.environ, **(env or {})}, timeout=600)
+
+
+def write_profile(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def founders(n: int, member_class: str = "worker") -> list[dict]:
+    return [{"name": f"Founder {i}", "email": f"founder{i}@example.org", "member_class": member_class}
+            for i in range(1, n + 1)]
+
+
+def pdf_text(path: Path) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() or "" for page in PdfReader(str(path)).pages)
