@@ -1,0 +1,80 @@
+"""The interview: data-declared questions, layered answers, and never waiting without a terminal."""
+from __future__ import annotations
+
+import pytest
+
+from coopkit.errors import MissingAnswersError, UsageError
+from coopkit.interview import Interview, gather_answers, load_questions, parse_set
+
+
+def test_questions_are_grouped_data_with_help(catalog):
+    questions = load_questions(catalog)
+    groups = list(dict.fromkeys(q.group for q in questions))
+    assert groups == ["The co-op", "Place and law", "Members and founders", "Capital", "Governance",
+                      "Surplus", "Sweat equity", "Platform"]
+    assert all(q.help for q in questions)
+
+
+def test_without_a_terminal_every_missing_required_answer_is_named_at_once(catalog):
+    with pytest.raises(MissingAnswersError) as caught:
+        gather_answers(catalog, answers_file=None, sets=(), use_defaults=False, interactive=False)
+    message = str(caught.value)
+    for key in ("name:", "sector:", "jurisdiction:"):
+        assert key in message
+    assert "purpose" not in message  # it has a default
+
+
+def test_set_values_are_yaml_typed_but_template_syntax_stays_text():
+    answers = parse_set(["governance.quorum_percent=30", "name={{ 7*7 }}", "sweat_equity.enabled=false",
+                         "platform.languages=[en, pt-BR]"])
+    assert answers == {"governance": {"quorum_percent": 30}, "name": "{{ 7*7 }}",
+                       "sweat_equity": {"enabled": False}, "platform": {"languages": ["en", "pt-BR"]}}
+    with pytest.raises(UsageError):
+        parse_set(["no-equals-sign"])
+
+
+def test_answers_file_then_set_wins(catalog, tmp_path):
+    path = tmp_path / "a.yml"
+    path.write_text("name: From file\nsector: care\njurisdiction: gb\ngovernance: {quorum_percent: 40}\n")
+    answers = gather_answers(catalog, answers_file=path, sets=("governance.quorum_percent=35",),
+                             use_defaults=True, interactive=False)
+    assert answers["name"] == "From file" and answers["governance"]["quorum_percent"] == 35
+
+
+def test_interactive_asks_only_what_is_missing_and_reasks_on_invalid(catalog):
+    asked = []
+    replies = {"How many founding members are there?": 3, "The co-op's name": "x" * 200}
+
+    def prompt(text, default=None, type=None, show_choices=True):
+        asked.append(text)
+        if text.startswith("The co-op's name"):
+            # first a name that is too long, then a good one
+            return replies.pop("The co-op's name", "Good Name")
+        if text == "How many founding members are there?":
+            return 3
+        if "Full name" in text:
+            return f"Founder {len(asked)}"
+        return default
+
+    messages = []
+    interview = Interview(catalog, interactive=True, use_defaults=False, prompt=prompt, echo=messages.append)
+    answers = interview.run({"sector": "delivery", "jurisdiction": "gb"})
+    assert answers["name"] == "Good Name"
+    assert any("At most 160 characters" in str(m) for m in messages)
+    assert not any(t.startswith("What the platform does") for t in asked)  # sector was given
+    assert len(answers["founders"]) == 3
+    assert answers["governance"]["quorum_percent"] == 25  # the default offered was taken
+
+
+def test_when_skips_questions_that_do_not_apply(catalog):
+    asked = []
+
+    def prompt(text, default=None, type=None, show_choices=True):
+        asked.append(text)
+        return 0 if "How many" in text else default
+
+    Interview(catalog, interactive=True, use_defaults=False, prompt=prompt, echo=lambda m: None).run(
+        {"name": "N", "sector": "delivery", "jurisdiction": "gb", "coop_type": "worker",
+         "sweat_equity": {"enabled": False}})
+    assert not any("Weight votes by member class" in t for t in asked)  # only multi-stakeholder
+    assert not any("Value of one hour" in t for t in asked)  # sweat equity is off
