@@ -1,0 +1,105 @@
+"""SVG charts for the handbook: the surplus split and the timeline of registration and launch.
+
+Charts are drawn from numbers, never from templates: every label is escaped, every coordinate is
+rounded to 0.1 so the same profile gives the same bytes, and each chart is an image a screen
+reader can name (`role="img"` with a `<title>` and a `<desc>`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from markupsafe import Markup, escape
+
+FONT = "coopkit sans, DejaVu Sans, sans-serif"
+PALETTE = ("#8a1c1c", "#2f5d62", "#c08a2b", "#4b6b3a", "#5a4e7c", "#7a7a7a")
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: float  # a percentage for the surplus chart, days for the timeline
+    note: str = ""  # printed after the bar (an amount, a duration)
+
+
+@dataclass(frozen=True)
+class Span:
+    label: str
+    start: int  # day the step starts, counted from day 0
+    days: int
+    group: int = 0  # 0 registration, 1 launch: drawn in different colours
+
+
+def _n(value: float) -> str:
+    text = f"{value:.1f}"
+    return text[:-2] if text.endswith(".0") else text
+
+
+def _clip(text: str, length: int) -> str:
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+
+
+def _frame(chart_id: str, title: str, desc: str, width: float, height: float, body: list[str]) -> Markup:
+    head = (f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="{escape(chart_id)}" role="img" '
+            f'aria-labelledby="{escape(chart_id)}-title {escape(chart_id)}-desc" '
+            f'viewBox="0 0 {_n(width)} {_n(height)}" width="{_n(width)}" height="{_n(height)}" '
+            f'font-family="{FONT}">')
+    return Markup("\n".join([
+        head,
+        f'<title id="{escape(chart_id)}-title">{escape(title)}</title>',
+        f'<desc id="{escape(chart_id)}-desc">{escape(desc)}</desc>',
+        *body,
+        "</svg>",
+    ]))
+
+
+def surplus_chart(bars: list[Bar], *, title: str, desc: str = "", chart_id: str = "chart-surplus") -> Markup:
+    """Horizontal bars, one per share of the surplus, each labelled with its percent and amount."""
+    label_w, bar_w, row_h, width = 190.0, 260.0, 26.0, 600.0
+    height = row_h * len(bars) + 12
+    body = []
+    for i, bar in enumerate(bars):
+        y = 6 + i * row_h
+        length = bar_w * max(0.0, min(bar.value, 100.0)) / 100
+        colour = PALETTE[i % len(PALETTE)]
+        body += [
+            f'<text x="0" y="{_n(y + 15)}" font-size="10" fill="#1b1b1b">{escape(_clip(bar.label, 34))}</text>',
+            f'<rect x="{_n(label_w)}" y="{_n(y + 3)}" width="{_n(bar_w)}" height="16" fill="#eeeae0"/>',
+            f'<rect x="{_n(label_w)}" y="{_n(y + 3)}" width="{_n(length)}" height="16" fill="{colour}"/>',
+            f'<text x="{_n(label_w + bar_w + 8)}" y="{_n(y + 15)}" font-size="10" fill="#1b1b1b">'
+            f'{escape(bar.note)}</text>',
+        ]
+    desc = desc or "; ".join(f"{b.label}: {b.note}" for b in bars)
+    return _frame(chart_id, title, desc, width, height, body)
+
+
+def timeline_chart(spans: list[Span], *, title: str, axis_label: str, week: str, desc: str = "",
+                   chart_id: str = "chart-timeline") -> Markup:
+    """A Gantt chart: one row per step, bars placed by start day and length, weeks on the axis."""
+    label_w, plot_w, row_h, top = 230.0, 360.0, 20.0, 22.0
+    total = max([s.start + max(s.days, 1) for s in spans] or [1])
+    scale = plot_w / total
+    height = top + row_h * len(spans) + 26
+    width = label_w + plot_w + 10
+    body = [f'<text x="{_n(label_w)}" y="12" font-size="9" fill="#5a5a5a">{escape(axis_label)}</text>']
+    step = 7 if total <= 120 else 14 if total <= 260 else 28
+    for day in range(0, total + 1, step):
+        x = label_w + day * scale
+        body.append(f'<line x1="{_n(x)}" y1="{_n(top - 4)}" x2="{_n(x)}" y2="{_n(height - 22)}" '
+                    'stroke="#d8d2c4" stroke-width="0.5"/>')
+        if day % (step * 2) == 0:
+            body.append(f'<text x="{_n(x)}" y="{_n(height - 10)}" font-size="8" fill="#5a5a5a" '
+                        f'text-anchor="middle">{escape(week)} {day // 7}</text>')
+    for i, span in enumerate(spans):
+        y = top + i * row_h
+        colour = PALETTE[0] if span.group == 0 else PALETTE[1]
+        x = label_w + span.start * scale
+        length = max(span.days * scale, 2.0)
+        body += [
+            f'<text x="0" y="{_n(y + 12)}" font-size="9" fill="#1b1b1b">{escape(_clip(span.label, 44))}</text>',
+            f'<rect x="{_n(x)}" y="{_n(y + 3)}" width="{_n(length)}" height="12" fill="{colour}" rx="2"/>',
+        ]
+    desc = desc or "; ".join(f"{s.label}: {s.start}–{s.start + s.days}" for s in spans)
+    return _frame(chart_id, title, desc, width, height, body)
+
+
+__all__ = ["Bar", "Span", "surplus_chart", "timeline_chart"]

@@ -1,0 +1,455 @@
+"""The handbook: the co-op's own step-by-step guide, as one HTML page and a print-quality PDF.
+
+Chapters are data (`handbook/chapters/<language>/NN-<id>.md`: front matter, then Markdown with
+sandboxed Jinja). This module only works out the co-op's numbers (quorum examples, the meeting
+calendar, the capital plan, the surplus and sweat-equity worked examples, the timeline), hands
+them to the chapters, and assembles cover, contents and chapters into `handbook/layout.html`.
+Every language uses the same numbers and the same ids; only the words differ.
+"""
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import math
+import re
+import secrets
+from dataclasses import dataclass
+from decimal import ROUND_HALF_EVEN, Decimal
+from fractions import Fraction
+from pathlib import Path
+
+from ._yaml import read_yaml_file
+from .catalog import Catalog
+from .charts import Bar, Span, surplus_chart, timeline_chart
+from .errors import DataError
+from .pdf import write_pdf
+from .profile import Profile
+from .render import (Markup, html_env, long_date, markdown_env, markdown_to_html, md_escape,
+                     money as money_en, month_name, render_string, split_front_matter)
+
+LANGUAGES = ("en", "pt-BR", "es")
+SAMPLE_SURPLUS = Decimal("12345.67")  # the worked example: odd cents, so rounding shows
+CENT = Decimal("0.01")
+
+
+# ── language and number formats ──────────────────────────────────────────────────────────────
+
+def handbook_language(profile: Profile, catalog: Catalog, override: str | None = None) -> str:
+    """pt-BR for Portuguese documents, es for Spanish and Catalan ones, English otherwise."""
+    if override:
+        if override not in LANGUAGES:
+            from .errors import UsageError
+            raise UsageError(f"language: the handbook is written in {', '.join(LANGUAGES)}, not {override!r}.")
+        return override
+    language = profile.language or catalog.jurisdiction(profile.jurisdiction).official_languages[0]
+    base = language.split("-")[0].lower()
+    return {"pt": "pt-BR", "es": "es", "ca": "es"}.get(base, "en")
+
+
+def _group(value: Decimal | float, places: int, language: str) -> str:
+    text = f"{Decimal(str(value)):,.{places}f}"
+    if language == "en":
+        return text
+    return text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
+
+
+def num(value, places: int = 2, language: str = "en") -> str:
+    value = Decimal(str(value))
+    whole = value == value.to_integral_value()
+    return _group(value, 0 if whole else places, language)
+
+
+def pct(value, language: str = "en") -> str:
+    value = Decimal(str(value)).quantize(CENT).normalize()
+    return num(value, 2, language) + ("%" if language == "en" else " %" if language == "es" else "%")
+
+
+_SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "US$", "BRL": "R$", "CAD": "CA$", "DKK": "kr."}
+
+
+def money(value, currency: str, language: str = "en") -> str:
+    """Amounts as a reader of that language writes them: £1,234.50 · R$ 1.234,50 · 1.234,50 €."""
+    if language == "en":
+        return money_en(value, currency)
+    amount = _group(Decimal(str(value)).quantize(CENT), 2, language).removesuffix(",00")
+    symbol = _SYMBOLS.get(currency, currency)
+    return f"{symbol} {amount}" if language == "pt-BR" else f"{amount} {symbol}"
+
+
+# ── data files ───────────────────────────────────────────────────────────────────────────────
+
+@dataclass
+class Chapter:
+    id: str
+    order: str
+    title: str
+    source: str
+    path: Path
+    css_class: str = ""
+    number: int = 0
+
+
+def overlay_dirs(profile: Profile, overlay: Path | None, profile_dir: Path | None) -> list[Path]:
+    """The incubator's overlay from the profile, then the one given on the command line (which wins)."""
+    dirs = []
+    if profile.incubator and profile.incubator.overlay:
+        dirs.append((profile_dir or Path.cwd()) / profile.incubator.overlay)
+    if overlay:
+        dirs.append(Path(overlay))
+    for folder in dirs:
+        if not folder.is_dir():
+            raise DataError(f"overlay {folder} is not a folder (chapters/<language>/*.md, handbook.css, logo.png).")
+    return dirs
+
+
+def load_chapters(catalog: Catalog, language: str, overlays: list[Path]) -> list[Chapter]:
+    """The packaged chapters, replaced by id or extended by each overlay's, in file-name order."""
+    found: dict[str, Chapter] = {}
+    for folder in [catalog.handbook / "chapters" / language] + [o / "chapters" / language for o in overlays]:
+        for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
+            match = re.fullmatch(r"(\d+)-([a-z0-9-]+)\.md", path.name)
+            if not match:
+                raise DataError(f"{path}: a chapter file is named NN-<id>.md (e.g. 03-registration.md).")
+            meta, body = split_front_matter(path.read_text(encoding="utf-8"), str(path))
+            if meta.get("id") != match[2] or "title" not in meta:
+                raise DataError(f"{path}: front matter needs `id: {match[2]}` and a `title`.")
+            found[match[2]] = Chapter(match[2], match[1], str(meta["title"]), body, path,
+                                      str(meta.get("class") or ""))
+    if not found:
+        raise DataError(f"no handbook chapters in {catalog.handbook / 'chapters' / language}.")
+    chapters = sorted(found.values(), key=lambda c: (int(c.order), c.id))
+    for number, chapter in enumerate(chapters, 1):
+        chapter.number = number
+    return chapters
+
+
+def load_words(catalog: Catalog, language: str) -> dict:
+    """strings.yml, glossary.yml and coops.yml of a language, each key falling back to English."""
+    words: dict = {}
+    for name in ("strings", "glossary", "coops"):
+        english = read_yaml_file(catalog.handbook / "i18n" / "en" / f"{name}.yml")
+        path = catalog.handbook / "i18n" / language / f"{name}.yml"
+        own = read_yaml_file(path) if language != "en" and path.is_file() else {}
+        words[name] = {**english, **own} if isinstance(english, dict) else own or english
+    return words
+
+
+# ── the co-op's numbers ──────────────────────────────────────────────────────────────────────
+
+def quorum(members: int, percent: float) -> int:
+    """Fewest voting members present for a quorum: at least `percent` of them (and at least one)."""
+    return max(1, math.ceil(Fraction(members) * Fraction(str(percent)) / 100))
+
+
+def ordinary_needed(cast: int, percent: float) -> int:
+    """Fewest FOR votes that are MORE THAN `percent` of the votes cast."""
+    return math.floor(Fraction(cast) * Fraction(str(percent)) / 100) + 1
+
+
+def special_needed(cast: int, percent: float) -> int:
+    """Fewest FOR votes that are AT LEAST `percent` of the votes cast."""
+    return math.ceil(Fraction(cast) * Fraction(str(percent)) / 100)
+
+
+def largest_remainder(total: Decimal, weights: list[Fraction]) -> list[Decimal]:
+    """Split `total` by `weights` (summing to 1) into cents that add up exactly: each part rounded
+    down, the cents left over going to the largest remainders (the platform's own ledger rule)."""
+    cents = int(total * 100)
+    exact = [Fraction(cents) * w for w in weights]
+    floors = [int(e) for e in exact]
+    order = sorted(range(len(exact)), key=lambda i: (-(exact[i] - floors[i]), i))
+    for i in order[: cents - sum(floors)]:
+        floors[i] += 1
+    return [Decimal(c) / 100 for c in floors]
+
+
+def _nth_weekday(year: int, month: int, weekday: int, nth: int) -> dt.date:
+    first = dt.date(year, month, 1)
+    return first + dt.timedelta(days=(weekday - first.weekday()) % 7 + 7 * (nth - 1))
+
+
+def _add_months(day: dt.date, months: int) -> tuple[int, int]:
+    index = day.month - 1 + months
+    return day.year + index // 12, index % 12 + 1
+
+
+def meeting_calendar(start: dt.date, agm_month: int, notice_days: int) -> list[dict]:
+    """The first twelve months: a board meeting each month (first Tuesday), the AGM on the third
+    Saturday of `agm_month`, and members' general meetings each quarter that is not the AGM's."""
+    agm_offset = next(m for m in range(1, 13) if _add_months(start, m)[1] == agm_month)
+    general = {agm_offset: "agm"}
+    for offset in (3, 6, 9, 12):
+        if all(abs(offset - taken) > 1 for taken in general):
+            general[offset] = "general"
+    rows = [{"month": (start.year, start.month), "kind": "founding", "date": start, "notice_by": None,
+             "board": None}]
+    for offset in range(1, 13):
+        year, month = _add_months(start, offset)
+        kind = general.get(offset)
+        meeting = _nth_weekday(year, month, 5, 3) if kind else None
+        rows.append({"month": (year, month), "kind": kind, "date": meeting,
+                     "notice_by": meeting - dt.timedelta(days=notice_days) if meeting else None,
+                     "board": _nth_weekday(year, month, 1, 1)})
+    return rows
+
+
+def _sample_patronage(basis: str, count: int) -> list[Decimal]:
+    samples = {"hours": [420, 385, 310, 262, 198, 150, 96, 64],
+               "revenue": ["18250.00", "14730.50", "11020.25", "9640.00", "6210.75", "4100.00", "2590.40", "1200.00"],
+               "transactions": [612, 540, 433, 377, 298, 180, 121, 75]}[basis]
+    return [Decimal(str(samples[i % len(samples)])) for i in range(count)]
+
+
+def figures(profile: Profile, context: dict, words: dict, language: str, documents: list | None) -> dict:
+    """Everything the chapters print that takes arithmetic: worked out once, for every language."""
+    gov, cap, strings = profile.governance, profile.capital, words["strings"]
+    form = context["form"]
+    classes = profile.member_classes
+    voting_ids = {c.id for c in classes if c.voting}
+    founders_voting = sum(1 for f in profile.founders if f.member_class in voting_ids)
+    sizes = sorted({n for n in (founders_voting, 12, 30, 100) if n > 0})
+    votes = [{"members": n, "quorum": quorum(n, gov.quorum_percent),
+              "ordinary": ordinary_needed(n, gov.ordinary_majority_percent),
+              "special": special_needed(n, gov.special_majority_percent)} for n in sizes]
+
+    # capital plan: member classes × founders
+    plan = []
+    for c in classes:
+        holders = [f for f in profile.founders if f.member_class == c.id]
+        shares = sum(f.shares for f in holders)
+        plan.append({"label": c.label, "voting": c.voting, "price": c.share_price, "min_shares": c.min_shares,
+                     "founders": len(holders), "shares": shares, "capital": shares * c.share_price,
+                     "min_holding": c.min_shares * c.share_price,
+                     "max_holding": cap.max_shares_per_member * c.share_price,
+                     "at_10": 10 * c.min_shares * c.share_price, "at_50": 50 * c.min_shares * c.share_price})
+    capital_total = sum(row["capital"] for row in plan)
+
+    # the surplus, split exactly to the cent
+    split = profile.surplus
+    funds = [("reserve", split.reserve_percent), ("education", split.education_percent),
+             ("community", split.community_percent)]
+    founders = profile.founders or []
+    quantities = _sample_patronage(split.patronage_basis, len(founders))
+    total_quantity = sum(quantities) or Decimal(1)
+    weights = [Fraction(str(p)) / 100 for _, p in funds]
+    weights += [Fraction(str(split.patronage_percent)) / 100 * Fraction(q) / Fraction(total_quantity)
+                for q in quantities]
+    if not founders:
+        weights.append(Fraction(str(split.patronage_percent)) / 100)
+    amounts = largest_remainder(SAMPLE_SURPLUS, weights)
+    fund_rows = [{"id": key, "label": strings["funds"][key], "percent": p, "amount": a}
+                 for (key, p), a in zip(funds, amounts)]
+    patronage_rows = [{"name": f.name, "quantity": q, "amount": a}
+                      for f, q, a in zip(founders, quantities, amounts[len(funds):])]
+    patronage_pool = sum((r["amount"] for r in patronage_rows), Decimal(0)) if founders else amounts[-1]
+
+    # sweat equity: one founder's first year, valued the platform's way (Decimal, half-even)
+    se = profile.sweat_equity
+    hourly, risk, discount = (Decimal(str(v)) for v in (se.hourly_value, se.founder_risk_multiplier,
+                                                         se.paid_work_discount))
+    lines = []
+    for key, hours, pre, paid in (("unpaid_pre", 300, True, False), ("paid_pre", 120, True, True),
+                                  ("unpaid_post", 80, False, False), ("paid_post", 200, False, True)):
+        value = Decimal(hours) * hourly * (risk if pre else 1) * (discount if paid else 1)
+        lines.append({"id": key, "label": strings["sweat_lines"][key], "hours": hours,
+                      "factor": (risk if pre else 1) * (discount if paid else 1),
+                      "value": value.quantize(CENT, rounding=ROUND_HALF_EVEN)})
+    sweat_total = sum((line["value"] for line in lines), Decimal(0))
+    first_price = Decimal(str(classes[0].share_price)) if classes else Decimal(1)
+
+    # registration and launch: the timeline
+    steps, day = [], 0
+    files = _document_files(documents)
+    for step in form.registration.steps:
+        steps.append({"step": step, "start": day, "end": day + step.duration_days,
+                      "files": [f for doc in step.documents for f in files.get(doc, [f"{doc}.pdf"])]})
+        day += step.duration_days
+    registered_day = day
+    launch = []
+    for phase in read_yaml_file(context["_handbook_root"] / "plan.yml")["launch"]:
+        launch.append({"id": phase["id"], "title": strings["launch"][phase["id"]], "start": day,
+                       "end": day + phase["days"], "days": phase["days"]})
+        day += phase["days"]
+    spans = [Span(s["step"].title, s["start"], s["step"].duration_days, 0) for s in steps]
+    spans += [Span(p["title"], p["start"], p["days"], 1) for p in launch]
+
+    fees: dict[str, Decimal] = {}
+    for step in form.registration.steps:
+        if step.fee:
+            fees[step.fee.currency] = fees.get(step.fee.currency, Decimal(0)) + Decimal(str(step.fee.amount))
+
+    f_money = lambda v: money(v, cap.currency, language)  # noqa: E731
+    charts = {
+        "surplus": surplus_chart(
+            [Bar(r["label"], r["percent"], f"{pct(r['percent'], language)} · {f_money(r['amount'])}") for r in fund_rows]
+            + [Bar(strings["funds"]["patronage"], split.patronage_percent,
+                   f"{pct(split.patronage_percent, language)} · {f_money(patronage_pool)}")],
+            title=strings["charts"]["surplus"].format(amount=f_money(SAMPLE_SURPLUS))),
+        "timeline": timeline_chart(spans, title=strings["charts"]["timeline"],
+                                   axis_label=strings["charts"]["axis"], week=strings["charts"]["week"]),
+    }
+    return {
+        "founders_voting": founders_voting, "votes": votes,
+        "example": next((v for v in votes if v["members"] == 12), votes[0]),
+        "calendar": meeting_calendar(context["document_date"], gov.agm_month, gov.notice_days),
+        "capital_plan": plan, "capital_total": capital_total,
+        "sample_surplus": SAMPLE_SURPLUS, "fund_rows": fund_rows, "patronage_rows": patronage_rows,
+        "patronage_pool": patronage_pool, "patronage_total": sum(quantities, Decimal(0)),
+        "sweat_lines": lines, "sweat_total": sweat_total,
+        "sweat_shares": int(sweat_total // first_price) if first_price else 0,
+        "first_class": classes[0] if classes else None,
+        "steps": steps, "registered_day": registered_day, "launch": launch, "total_days": day,
+        "fees": sorted(fees.items()), "to_confirm": unconfirmed(form),
+        "_charts": charts,
+    }
+
+
+def _document_files(documents: list | None) -> dict[str, list[str]]:
+    files: dict[str, list[str]] = {}
+    for doc in documents or []:
+        if not doc.translation_of:
+            files.setdefault(doc.spec.id, []).append(f"legal/{doc.filename}.pdf")
+    return files
+
+
+def unconfirmed(form) -> list[dict]:
+    """Every fact, fee, step, membership or limit of the legal form the research could not confirm."""
+    seen, out = set(), []
+
+    def add(text: str, cite: str) -> None:
+        if (text, cite) not in seen:
+            seen.add((text, cite))
+            out.append({"text": text, "cite": cite})
+
+    for fact in form.facts.values():
+        if not fact.confirmed:
+            add(fact.text or str(fact.value), fact.cite)
+    for step in form.registration.steps:
+        if not step.confirmed:
+            add(step.title, step.cite)
+        if step.fee and not step.fee.confirmed:
+            add(f"{step.title}: {step.fee.amount:g} {step.fee.currency}", step.fee.cite)
+    for membership in form.registration.compulsory_memberships:
+        if not membership.confirmed:
+            add(membership.name, membership.cite)
+    for check in form.checks:
+        if not check.confirmed:
+            add(check.rule, check.cite)
+    return out
+
+
+# ── assembly ─────────────────────────────────────────────────────────────────────────────────
+
+_ID = re.compile(r'\bid="([^"]+)"')
+_H2 = re.compile(r'<h2 id="([^"]+)">(.*?)</h2>', re.S)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def _scope_ids(html: str, prefix: str) -> str:
+    """Headings of different chapters may share a slug ("worked example"): prefix them per chapter."""
+    ids = set(_ID.findall(html))
+    html = _ID.sub(lambda m: f'id="{prefix}-{m[1]}"', html)
+    return re.sub(r'href="#([^"]+)"', lambda m: f'href="#{prefix}-{m[1]}"' if m[1] in ids else m[0], html)
+
+
+def render_chapters(chapters: list[Chapter], catalog: Catalog, context: dict, overlays: list[Path]) -> list[dict]:
+    language = context["language"]
+    search = [o / "chapters" / language for o in reversed(overlays)] + [
+        catalog.handbook / "chapters" / language, catalog.handbook / "partials"]
+    env = markdown_env([p for p in search if p.is_dir()])
+    env.filters.update(
+        num=lambda v, places=2: num(v, places, language),
+        pct=lambda v: pct(v, language),
+        money=lambda v, currency=None: money(v, currency or context["coop"]["capital"]["currency"], language),
+        long_date=lambda v, lang=None: long_date(v, lang or language),
+        month_name=lambda v, lang=None: month_name(v, lang or language),
+    )
+    token = "CHART" + secrets.token_hex(8)  # user text cannot guess it, so cannot place a chart
+    numbers = {c.id: c.number for c in chapters}
+    chapter_word = context["words"]["strings"]["chapter"]
+
+    def chart(name: str) -> Markup:
+        if name not in context["_charts"]:
+            raise DataError(f"chart({name!r}): the charts are {sorted(context['_charts'])}.")
+        return Markup(f"\n\n{token}{name}\n\n")
+
+    def chapter_ref(chapter_id: str) -> Markup:
+        if chapter_id not in numbers:
+            return Markup(md_escape(chapter_id))
+        return Markup(f"[{chapter_word} {numbers[chapter_id]}](#ch-{chapter_id})")
+
+    out = []
+    for chapter in chapters:
+        ctx = {**context, "chart": chart, "chapter": chapter_ref, "this_chapter": chapter.number}
+        title = render_string(env, chapter.title, ctx, f"{chapter.path} title")
+        body = render_string(env, chapter.source, ctx, str(chapter.path))
+        html = _scope_ids(markdown_to_html(body), chapter.id)
+        for name, svg in context["_charts"].items():
+            html = html.replace(f"<p>{token}{name}</p>", f'<figure class="chart">{svg}</figure>')
+        sections = [{"id": m[1], "text": _TAG.sub("", m[2]).strip()} for m in _H2.finditer(html)]
+        out.append({"id": chapter.id, "number": chapter.number, "title": _plain(title),
+                    "css_class": chapter.css_class, "html": Markup(html), "sections": sections})
+    return out
+
+
+def _plain(markdown_text: str) -> str:
+    """A title rendered for Markdown back to the text it shows (for the contents and the header)."""
+    return re.sub(r"\\(.)", r"\1", markdown_text).replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").strip()
+
+
+def _logo(profile: Profile, overlays: list[Path], profile_dir: Path | None) -> str | None:
+    """The logo as a data: URL (so the one-page HTML carries it too): overlay first, then the profile's."""
+    candidates = [o / name for o in reversed(overlays) for name in ("logo.svg", "logo.png")]
+    if profile.incubator and profile.incubator.logo:
+        candidates.append((profile_dir or Path.cwd()) / profile.incubator.logo)
+    for path in candidates:
+        if path.is_file():
+            kind = "image/svg+xml" if path.suffix.lower() == ".svg" else "image/png"
+            return f"data:{kind};base64," + base64.b64encode(path.read_bytes()).decode()
+    return None
+
+
+def handbook_html(profile: Profile, catalog: Catalog, context: dict, *, documents: list | None = None,
+                  overlays: list[Path] = (), language: str = "en", profile_dir: Path | None = None) -> str:
+    words = load_words(catalog, language)
+    ctx = {**context, "language": language, "words": words, "s": words["strings"],
+           "glossary": words["glossary"]["terms"], "coops": words["coops"]["coops"], "_handbook_root": catalog.handbook}
+    ctx.update(figures(profile, ctx, words, language, documents))
+    chapters = render_chapters(load_chapters(catalog, language, list(overlays)), catalog, ctx, list(overlays))
+    css = [catalog.handbook / "handbook.css"] + [o / "handbook.css" for o in overlays if (o / "handbook.css").is_file()]
+    env = html_env([catalog.handbook])
+    return env.get_template("layout.html").render(
+        {k: v for k, v in ctx.items() if not k.startswith("_")}, chapters=chapters,
+        logo=_logo(profile, list(overlays), profile_dir),
+        css=Markup("\n".join(p.read_text(encoding="utf-8") for p in css)),
+        date_text=long_date(context["document_date"], language),
+    )
+
+
+def render_handbook(profile: Profile, catalog: Catalog, context: dict, out_dir: Path, *,
+                    documents: list | None = None, overlay: Path | None = None, language: str | None = None,
+                    profile_dir: Path | None = None) -> list[Path]:
+    """Write `out_dir/handbook.html` and `out_dir/handbook.pdf`; returns both paths.
+
+    `documents` are the legal documents coopkit wrote (their file names appear in the registration
+    chapter); when not given they are rendered here. `profile_dir` is the folder of coop.yml, against
+    which `incubator.overlay` and `incubator.logo` are resolved.
+    """
+    if documents is None:
+        from .documents import render_documents
+        documents = render_documents(profile, catalog, context)
+    lang = handbook_language(profile, catalog, language)
+    overlays = overlay_dirs(profile, overlay, profile_dir)
+    html = handbook_html(profile, catalog, context, documents=documents, overlays=overlays, language=lang,
+                         profile_dir=profile_dir)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    html_path, pdf_path = out_dir / "handbook.html", out_dir / "handbook.pdf"
+    html_path.write_text(html, encoding="utf-8")
+    write_pdf(html, pdf_path, base_url=catalog.handbook, stylesheets=[catalog.handbook / "fonts" / "fonts.css"],
+              date=context["document_date"], allowed_roots=[catalog.root, *overlays])
+    return [html_path, pdf_path]
+
+
+__all__ = ["render_handbook", "handbook_html", "handbook_language", "LANGUAGES", "quorum",
+           "ordinary_needed", "special_needed", "largest_remainder", "meeting_calendar"]
