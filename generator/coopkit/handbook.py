@@ -211,6 +211,9 @@ def figures(profile: Profile, context: dict, words: dict, language: str, documen
     votes = [{"members": n, "quorum": quorum(n, gov.quorum_percent),
               "ordinary": ordinary_needed(n, gov.ordinary_majority_percent),
               "special": special_needed(n, gov.special_majority_percent)} for n in sizes]
+    for v in votes:  # when only the quorum turns up and everyone present votes
+        v["quorum_ordinary"] = ordinary_needed(v["quorum"], gov.ordinary_majority_percent)
+        v["quorum_special"] = special_needed(v["quorum"], gov.special_majority_percent)
 
     # capital plan: member classes × founders
     plan = []
