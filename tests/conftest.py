@@ -49,7 +49,10 @@ def founders(n: int, member_class: str = "worker") -> list[dict]:
             for i in range(1, n + 1)]
 
 
-def pdf_text(path: Path) -> str:
-    from pypdf import PdfReader
-
-    return "\n".join(page.extract_text() or "" for page in PdfReader(str(path)).pages)
+def pdf_text(path: Path, first: int | None = None, last: int | None = None) -> str:
+    """The text a reader copies out of the PDF (poppler's pdftotext, which reads every font encoding
+    WeasyPrint writes; .ci/run installs poppler-utils)."""
+    pages = [*(["-f", str(first)] if first else []), *(["-l", str(last)] if last else [])]
+    done = subprocess.run(["pdftotext", "-enc", "UTF-8", *pages, str(path), "-"], capture_output=True, text=True,
+                          check=True)
+    return done.stdout

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from coopkit.errors import MissingAnswersError, UsageError
-from coopkit.interview import Interview, gather_answers, load_questions, parse_set
+from coopkit.interview import Interview, apply_sets, gather_answers, load_questions, parse_set
 
 
 def test_questions_are_grouped_data_with_help(catalog):
@@ -25,12 +25,15 @@ def test_without_a_terminal_every_missing_required_answer_is_named_at_once(catal
 
 
 def test_set_values_are_yaml_typed_but_template_syntax_stays_text():
-    answers = parse_set(["governance.quorum_percent=30", "name={{ 7*7 }}", "sweat_equity.enabled=false",
-                         "platform.languages=[en, pt-BR]"])
-    assert answers == {"governance": {"quorum_percent": 30}, "name": "{{ 7*7 }}",
+    answers = apply_sets({"founders": [{"name": "Ana"}]}, parse_set([
+        "governance.quorum_percent=30", "name={{ 7*7 }}", "sweat_equity.enabled=false",
+        "platform.languages=[en, pt-BR]", "founders.0.email=ana@example.org"]))
+    assert answers == {"founders": [{"name": "Ana", "email": "ana@example.org"}], "governance": {"quorum_percent": 30}, "name": "{{ 7*7 }}",
                        "sweat_equity": {"enabled": False}, "platform": {"languages": ["en", "pt-BR"]}}
     with pytest.raises(UsageError):
         parse_set(["no-equals-sign"])
+    with pytest.raises(UsageError, match="founders.5.name"):
+        apply_sets({"founders": []}, parse_set(["founders.5.name=X"]))
 
 
 def test_answers_file_then_set_wins(catalog, tmp_path):

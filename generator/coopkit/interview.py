@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ._yaml import parse_yaml, read_yaml_file
 from .catalog import Catalog
-from .errors import DataError, MissingAnswersError, UsageError
+from .errors import DataError, MissingAnswersError, Problem, ProfileError, UsageError
 from .profile import Profile, deep_merge, get_path, layered_defaults, set_path
 from .render import markdown_env, render_string
 
@@ -63,9 +63,10 @@ def model_default(key: str) -> Any:
     return _MISSING
 
 
-def parse_set(items: tuple[str, ...] | list[str]) -> dict:
-    """`--set key.path=value` (repeatable) → nested answers; values are YAML (numbers, lists...)."""
-    answers: dict = {}
+def parse_set(items: tuple[str, ...] | list[str]) -> list[tuple[str, Any]]:
+    """`--set key.path=value` (repeatable) → (path, value) pairs; values are YAML (numbers, lists...),
+    except that what YAML cannot read, or reads as a mapping out of `{{ }}`, stays the text typed."""
+    pairs = []
     for item in items:
         key, sep, raw = item.partition("=")
         key = key.strip()
@@ -75,13 +76,40 @@ def parse_set(items: tuple[str, ...] | list[str]) -> dict:
             value = parse_yaml(raw, f"--set {key}") if raw.strip() else ""
         except Exception:  # noqa: BLE001 - anything YAML cannot read is taken as the text typed
             value = raw
-        if isinstance(value, dict) and "{" in raw and key.split(".")[-1] not in ("capital", "governance", "surplus"):
+        if isinstance(value, dict) and "{{" in raw:
             value = raw
+        pairs.append((key, value))
+    return pairs
+
+
+def apply_sets(answers: dict, pairs: list[tuple[str, Any]]) -> dict:
+    """Set each path in a copy of the answers; list items by index (founders.0.email)."""
+    import copy
+
+    result = copy.deepcopy(answers)
+    for key, value in pairs:
         try:
-            set_path(answers, key, value)
-        except (KeyError, ValueError, IndexError, TypeError):
-            raise UsageError(f"--set {item!r}: {key!r} is not a path into the profile") from None
-    return answers
+            set_path(result, key, value)
+        except (KeyError, ValueError, IndexError, TypeError, AttributeError):
+            raise UsageError(f"--set {key}=...: {key!r} is not a path into the profile "
+                             "(see `coopkit schema`; list items by index, e.g. founders.0.email)") from None
+    return result
+
+
+def clean_text(value: Any, *, source: str, path: str = "") -> Any:
+    """Join UTF-16 surrogate pairs (YAML's "\\ud83d\\udeb2" escapes) into their characters, and refuse
+    text that still holds a lone surrogate (bytes that were never valid UTF-8)."""
+    if isinstance(value, dict):
+        return {k: clean_text(v, source=source, path=f"{path}.{k}" if path else str(k)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [clean_text(v, source=source, path=f"{path}.{i}") for i, v in enumerate(value)]
+    if isinstance(value, str) and any("\ud800" <= c <= "\udfff" for c in value):
+        try:
+            return value.encode("utf-16", "surrogatepass").decode("utf-16")
+        except UnicodeDecodeError:
+            raise ProfileError([Problem(path or "(value)", "contains bytes that are not valid text",
+                                        "Type it again as UTF-8 text")], source) from None
+    return value
 
 
 class Interview:
@@ -206,5 +234,5 @@ def gather_answers(catalog: Catalog, *, answers_file: Path | None, sets: tuple[s
     from .profile import load_answers
 
     given = load_answers(answers_file) if answers_file else {}
-    given = deep_merge(given, parse_set(sets))
+    given = clean_text(apply_sets(given, parse_set(sets)), source=str(answers_file or "--set"))
     return Interview(catalog, interactive=interactive, use_defaults=use_defaults, prompt=prompt, echo=echo).run(given)

@@ -203,7 +203,7 @@ def build_document(
         return clause_id in numbers
 
     base.update(ref=ref, has_clause=has)
-    title = render_string(env, _title(spec.title, language, where), base, where + " title")
+    title = render_string(markdown_env(dirs, plain=True), _title(spec.title, language, where), base, where + " title")
     base["document_title"] = title
 
     # 2. render bodies (definitions last, once every other clause has declared its terms)
@@ -217,7 +217,7 @@ def build_document(
         rendered[clause.id] = RenderedClause(clause, number, heading, body)
 
     # 3. assemble Markdown
-    out = [f"# {title}", ""]
+    out = [f"# {md_escape(title)}", ""]
     matter_titles = {m.id: m for m in form.matters}
     for number, article_title, items in numbered:
         out += [f"## {strings['article']} {number}. {article_title} {{#article-{number}}}", ""]

@@ -94,13 +94,14 @@ FILTERS: dict[str, Callable] = {"pct": pct, "num": num, "money": money, "month_n
                                 "long_date": long_date, "md": md_escape}
 
 
-def markdown_env(search_path: list[Path]) -> ImmutableSandboxedEnvironment:
-    """The environment for data templates that produce Markdown."""
+def markdown_env(search_path: list[Path], *, plain: bool = False) -> ImmutableSandboxedEnvironment:
+    """The environment for data templates that produce Markdown (`plain`: produce plain text, such
+    as a title that goes into an HTML <title> or a running header, where escapes would show)."""
     env = ImmutableSandboxedEnvironment(
         loader=ChoiceLoader([FileSystemLoader([str(p) for p in search_path])]),
         undefined=StrictUndefined,
         autoescape=False,
-        finalize=_finalize,
+        finalize=(lambda v: "" if v is None else v) if plain else _finalize,
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
