@@ -1,0 +1,122 @@
+"""Handbook rendering: pages, seconds and peak memory for a few profiles, in every language.
+
+Run from the repository root:  PYTHONPATH=generator python bench/bench_handbook.py [--all]
+`--all` renders every jurisdiction of the catalog in each of the three languages (the 25-page
+floor is checked for each). The figures replace the "Handbook" section of bench/RESULTS.md and
+leave every other section as it is.
+"""
+from __future__ import annotations
+
+import argparse
+import platform
+import re
+import resource
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "generator"))
+
+from pypdf import PdfReader  # noqa: E402
+
+from coopkit import profile as P  # noqa: E402
+from coopkit.catalog import Catalog  # noqa: E402
+from coopkit.context import template_context  # noqa: E402
+from coopkit.handbook import LANGUAGES, render_handbook  # noqa: E402
+
+RESULTS = ROOT / "bench" / "RESULTS.md"
+HEADING = "## Handbook"
+MIN_PAGES = 25
+
+
+def profile_for(catalog: Catalog, jid: str, founders: int = 0):
+    form = catalog.jurisdiction(jid).forms[0]
+    minimum = int(max([c.min for c in form.checks if c.field == "founders_count" and c.min] or [3]))
+    answers = {"name": "Bench Platform", "sector": "delivery", "jurisdiction": jid, "region": "Testville",
+               "coop_type": form.coop_types[0], "registered_office": "1 High Street", "document_date": "2026-11-27",
+               "founders": [{"name": f"Founder {i}", "email": f"f{i}@example.org"}
+                            for i in range(1, max(minimum, founders) + 1)]}
+    return P.validate(P.resolve(answers, catalog), catalog)
+
+
+def measure(label: str, profile, catalog: Catalog, language: str) -> dict:
+    context = template_context(profile, catalog)
+    with tempfile.TemporaryDirectory() as out:
+        tracemalloc.start()
+        start = time.perf_counter()
+        _, pdf = render_handbook(profile, catalog, context, Path(out), documents=[], language=language)
+        seconds = time.perf_counter() - start
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        pages = len(PdfReader(str(pdf)).pages)
+        size = pdf.stat().st_size
+    return {"label": label, "language": language, "pages": pages, "seconds": seconds,
+            "peak_mib": peak / 2**20, "kib": size / 1024}
+
+
+def cases(catalog: Catalog, everything: bool):
+    if everything:
+        for jid in catalog.jurisdiction_ids:
+            for language in LANGUAGES:
+                yield f"{jid}, 3+ founders", lambda jid=jid: profile_for(catalog, jid), language
+        return
+    example = ROOT / "examples" / "pedal-power.yml"
+    yield "examples/pedal-power.yml (gb)", lambda: P.validate(P.resolve(P.load_answers(example), catalog), catalog), "en"
+    for language in LANGUAGES:
+        yield "gb, 40 founders", lambda: profile_for(catalog, "gb", 40), language
+    for jid in [j for j in ("br", "es", "de") if j in catalog.jurisdiction_ids]:
+        yield f"{jid}, minimum founders", lambda jid=jid: profile_for(catalog, jid), None
+
+
+def write_results(rows: list[dict], note: str) -> None:
+    table = ["| Profile | Language | Pages | Seconds | Peak Python memory (MiB) | PDF size (KiB) |",
+             "|---|---|---|---|---|---|"]
+    table += [f"| {r['label']} | {r['language']} | {r['pages']} | {r['seconds']:.2f} | {r['peak_mib']:.1f} | {r['kib']:.0f} |"
+              for r in rows]
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    section = "\n".join([
+        HEADING, "",
+        "`PYTHONPATH=generator python bench/bench_handbook.py` — one `render_handbook` call per row "
+        "(HTML + PDF, fonts subset and embedded, tagged), timed with `perf_counter`; peak Python "
+        "memory from `tracemalloc` (WeasyPrint's C libraries are not traced; the process's peak RSS "
+        f"over the whole run was {rss:.0f} MiB). {note}", "",
+        *table, "",
+    ])
+    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmarks\n"
+    pattern = re.compile(rf"^{re.escape(HEADING)}\n.*?(?=^## |\Z)", re.S | re.M)
+    text = pattern.sub(lambda _: section + "\n", text) if pattern.search(text) else text.rstrip() + "\n\n" + section
+    RESULTS.write_text(text.rstrip() + "\n", encoding="utf-8")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--all", action="store_true", help="every jurisdiction × every language")
+    args = parser.parse_args()
+    catalog = Catalog()
+    rows, short = [], []
+    for label, make, language in cases(catalog, args.all):
+        try:
+            profile = make()
+        except Exception as exc:  # a jurisdiction still being written: report it, measure the rest
+            print(f"skip {label}: {exc}", file=sys.stderr)
+            continue
+        from coopkit.handbook import handbook_language
+        row = measure(label, profile, catalog, handbook_language(profile, catalog, language))
+        rows.append(row)
+        print(f"{row['label']:<34} {row['language']:<6} {row['pages']:>3} pages {row['seconds']:6.2f} s "
+              f"{row['peak_mib']:7.1f} MiB", flush=True)
+        if row["pages"] < MIN_PAGES:
+            short.append(row)
+    note = (f"Python {platform.python_version()} on {platform.machine()}."
+            + (" Every jurisdiction × language." if args.all else ""))
+    write_results(rows, note)
+    for row in short:
+        print(f"FAIL {row['label']} ({row['language']}): {row['pages']} pages, fewer than {MIN_PAGES}", file=sys.stderr)
+    return 1 if short else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
