@@ -71,7 +71,9 @@ def new(profile: Profile, dest: str | Path, *, force: bool = False, build: str =
     dest = Path(dest)
     _check_destination(dest, force)
     overlay_dir = _overlay(profile, overlay, base_dir)
-    template = platform_template or _relative(profile.platform_template, base_dir)
+    template = _path(platform_template) or _relative(profile.platform_template, base_dir)
+    if platform_template:  # remember it in coop.yml, like every other answer
+        profile = profile.model_copy(update={"platform_template": str(template)})
     with _staging(dest) as stage:
         (stage / "coop.yml").write_text(dump_profile(profile), encoding="utf-8")
         manifest = _write_outputs(stage, profile, catalog, build=build, draft=draft, overlay=overlay_dir,
@@ -89,10 +91,9 @@ def render(dest: str | Path, *, build: str = "review", draft: bool = False, over
         raise UsageError(f"{dest} has no coop.yml; run `coopkit new {dest}` first.")
     profile = load_profile(dest / "coop.yml", catalog=catalog, draft=draft)
     overlay_dir = _overlay(profile, overlay, dest)
-    template = _relative(profile.platform_template, dest)
     with _staging(dest / "render", install=False) as stage:
         _write_outputs(stage, profile, catalog, build=build, draft=draft, overlay=overlay_dir,
-                       template=template, trust=trust, timings=timings, fresh=False, platform=dest / "platform")
+                       template=None, trust=trust, timings=timings, fresh=False, platform=dest / "platform")
         for name in ("legal", "handbook"):
             if (dest / name).exists():
                 shutil.rmtree(dest / name)
@@ -187,7 +188,7 @@ def _write_outputs(stage: Path, profile: Profile, catalog: Catalog, *, build: st
                                            trust=trust)
         else:
             update_platform(platform, bundled=catalog.templates / "platform", context=context,
-                            rules_title=rules_title, rules_markdown=rules_md, template=template, trust=trust)
+                            rules_title=rules_title, rules_markdown=rules_md, trust=trust)
             provenance = None
     (stage / "README.md").write_text(_dest_readme(profile, catalog, context, docs), encoding="utf-8")
     if not fresh:

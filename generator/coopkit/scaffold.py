@@ -82,18 +82,38 @@ def template_kind(path: Path) -> str:
                      "cookiecutter template (cookiecutter.json).")
 
 
-def bundled_data(context: dict, rules_title: str, rules_markdown: str) -> dict[str, Any]:
-    """The copier data of the bundled template (its questions: see templates/platform/README.md)."""
+def declared_questions(template: Path) -> dict[str, str]:
+    """The variables a copier or cookiecutter template declares, with their copier type
+    ("str" for cookiecutter and untyped questions)."""
+    import json
+
+    import yaml
+
+    for name in ("copier.yml", "copier.yaml"):
+        if (template / name).is_file():
+            spec = yaml.safe_load((template / name).read_text(encoding="utf-8")) or {}
+            return {k: (v.get("type", "str") if isinstance(v, dict) else "str")
+                    for k, v in spec.items() if not k.startswith("_")}
+    data = json.loads((template / "cookiecutter.json").read_text(encoding="utf-8"))
+    return {k: "str" for k in data if not k.startswith("_")}
+
+
+def template_data(declared: dict[str, str], context: dict, rules_title: str, rules_markdown: str) -> dict[str, Any]:
+    """Values for the variables a template declares, and only those (the others keep the template's
+    own defaults). The bundled template's contract is in templates/platform/README.md: `coop` (the
+    profile), `full_name`, `sector` (id, name, vocabulary), `rules_title`, `rules_markdown`. Any other
+    declared name is looked up among the profile's fields, then the sector's vocabulary."""
     sector = context["sector"]
-    return {"coop": context["coop"], "full_name": context["full_name"],
-            "sector": {"id": sector.id, "name": sector.name, "vocabulary": sector.vocabulary.model_dump()},
-            "rules_title": rules_title, "rules_markdown": rules_markdown}
-
-
-def foreign_data(context: dict) -> dict[str, Any]:
-    """What an incubator's own template gets: the profile's fields at the top level, plus helpers."""
-    return {**context["coop"], "coop": context["coop"], "full_name": context["full_name"],
-            "vocabulary": context["sector"].vocabulary.model_dump()}
+    known = {"coop": context["coop"], "full_name": context["full_name"], "rules_title": rules_title,
+             "rules_markdown": rules_markdown, "vocabulary": sector.vocabulary.model_dump(),
+             **sector.vocabulary.model_dump(), **context["coop"]}
+    data = {}
+    for name, kind in declared.items():
+        if name == "sector" and kind in ("yaml", "json"):
+            data[name] = {"id": sector.id, "name": sector.name, "vocabulary": sector.vocabulary.model_dump()}
+        elif name in known:
+            data[name] = known[name]
+    return data
 
 
 def generate_platform(dest: Path, *, bundled: Path, context: dict, rules_title: str, rules_markdown: str,
@@ -104,17 +124,19 @@ def generate_platform(dest: Path, *, bundled: Path, context: dict, rules_title: 
     date = context["document_date"]
     if template is None:
         repo, tag = bundled_template_repo(bundled)
-        _copier_copy(copier, str(repo), dest, bundled_data(context, rules_title, rules_markdown), tag, trust)
+        data = template_data(declared_questions(bundled), context, rules_title, rules_markdown)
+        _copier_copy(copier, str(repo), dest, data, tag, trust)
         provenance = {"template": "bundled", "version": tag}
     else:
         template = Path(template).expanduser().resolve()
         if not template.is_dir():
             raise UsageError(f"--platform-template {template}: no such folder.")
+        data = template_data(declared_questions(template), context, rules_title, rules_markdown)
         if template_kind(template) == "copier":
-            _copier_copy(copier, str(template), dest, foreign_data(context), None, trust)
+            _copier_copy(copier, str(template), dest, data, None, trust)
             provenance = {"template": str(template), "version": _answered_commit(dest) or "untagged"}
         else:
-            _cookiecutter(template, dest, foreign_data(context), trust)
+            _cookiecutter(template, dest, data, trust)
             provenance = {"template": str(template), "version": "cookiecutter"}
     _commit_initial(dest, date)
     return provenance
@@ -147,9 +169,8 @@ def _cookiecutter(template: Path, dest: Path, data: dict, trust: bool) -> None:
     from cookiecutter.exceptions import CookiecutterException
     from cookiecutter.main import cookiecutter
 
-    declared = json.loads((template / "cookiecutter.json").read_text(encoding="utf-8"))
     context = {k: (v if isinstance(v, (str, dict, list)) else json.dumps(v) if v is not None else "")
-               for k, v in data.items() if k in declared}
+               for k, v in data.items()}
     with tempfile.TemporaryDirectory(prefix="coopkit-cookiecutter-") as work:
         work_path = Path(work)
         config = work_path / "config.yml"
@@ -178,26 +199,38 @@ def _commit_initial(dest: Path, date: dt.date) -> None:
 
 
 def update_platform(platform: Path, *, bundled: Path, context: dict, rules_title: str, rules_markdown: str,
-                    template: Path | None = None, trust: bool = False) -> None:
-    """`copier update` the platform with the current profile; the co-op's own commits are kept."""
+                    trust: bool = False) -> None:
+    """`copier update` the platform with the current profile, from the template it was made from
+    (recorded in its .copier-answers.yml); the co-op's own commits are kept."""
     import copier
+    import yaml
 
-    if not (platform / ".copier-answers.yml").is_file():
+    answers_file = platform / ".copier-answers.yml"
+    if not answers_file.is_file():
         raise UsageError(f"{platform} has no .copier-answers.yml, so it cannot be updated; "
                          "it was not made by coopkit from a copier template.")
     if _git(["status", "--porcelain"], platform):
         raise UsageError(f"{platform} has uncommitted changes. Commit or stash them, then run `coopkit render` again.")
-    if template is None:
-        repo, tag = bundled_template_repo(bundled)
-        ref, data = tag, bundled_data(context, rules_title, rules_markdown)
+    source = (yaml.safe_load(answers_file.read_text(encoding="utf-8")) or {}).get("_src_path", "")
+    repo = cache_dir() / "platform-template"
+    if Path(source) == repo:
+        _, ref = bundled_template_repo(bundled)  # make sure this coopkit's template version is there
+        template = bundled
     else:
-        ref, data = None, foreign_data(context)
+        ref, template = None, Path(source)
+        if not template.is_dir():
+            raise UsageError(f"The platform was made from the template at {source}, which is not here; "
+                             "run `coopkit render` where that template is, or update with copier yourself.")
+    data = template_data(declared_questions(template), context, rules_title, rules_markdown)
     try:
         copier.run_update(str(platform), data=data, vcs_ref=ref, defaults=True, overwrite=True,
                           unsafe=trust, quiet=True, conflict="inline", skip_answered=True)
     except copier.errors.CopierError as exc:
         raise RenderError(f"copier could not update the platform: {exc}") from None
+    except ValueError as exc:  # copier: a template version recorded in the answers is gone
+        raise RenderError(f"copier could not find the template version the platform was made from ({exc}). "
+                          "Update it by hand with `copier update`, or re-create it with `coopkit new --force`.") from None
     if _git(["status", "--porcelain"], platform):
         _git(["add", "-A"], platform)
         _git(["commit", "-q", "-m", "Update the platform from coop.yml and the template (coopkit render)"],
-             platform, dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
+             platform, context["document_date"].isoformat() + "T12:00:00+00:00")
