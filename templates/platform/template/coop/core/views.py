@@ -28,7 +28,7 @@ class _SafeLinks(Treeprocessor):
 
 def markdown_to_html(source):
     """Markdown as HTML; raw HTML in the source is shown as text, never interpreted."""
-    md = markdown.Markdown(extensions=["sane_lists", "tables", "toc"])
+    md = markdown.Markdown(extensions=["sane_lists", "tables", "toc", "attr_list"])
     md.preprocessors.deregister("html_block")
     md.inlinePatterns.deregister("html")
     md.treeprocessors.register(_SafeLinks(md), "safe_links", 0)
