@@ -78,6 +78,7 @@ def test_each_sector_platform_starts_and_passes_its_own_tests(tmp_path, sector):
         assert rules_link, "the home page links to the rules"
         rules = urllib.request.urlopen(f"http://127.0.0.1:{port}{rules_link.group(1)}", timeout=10).read().decode()
         assert "Quorum" in rules and "25%" in rules
+        assert "{#" not in rules  # heading ids from the rules Markdown became anchors
     finally:
         server.terminate()
         server.wait(timeout=30)
