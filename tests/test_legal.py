@@ -27,8 +27,9 @@ def minimum_founders(form) -> int:
     return int(max(mins, default=3))
 
 
-def valid_profile(catalog, jid, fid, coop_type="worker", sector="delivery", **extra):
+def valid_profile(catalog, jid, fid, coop_type=None, sector="delivery", **extra):
     form = catalog.jurisdiction(jid).form(fid)
+    coop_type = coop_type or form.coop_types[0]
     answers = {"name": "Test Platform", "sector": sector, "jurisdiction": jid, "legal_form": fid,
                "coop_type": coop_type, "registered_office": "1 High Street", "region": "Testville",
                "founders": [{"name": f"Founder {i}", "email": f"f{i}@example.org"}
@@ -100,3 +101,63 @@ def test_a_statutory_limit_broken_fails_check_with_its_citation(tmp_path, catalo
     findings = api.check(path, catalog=catalog)
     assert [p.field for p in findings.law] == ["governance.special_majority_percent"]
     assert "CCBSA 2014 Sch.1 para 5" in findings.law[0].cite
+
+
+SURPLUS = ("reserve_percent", "education_percent", "patronage_percent", "community_percent")
+LIMITS = [(jid, fid, i) for jid, fid in FORMS
+          for i, c in enumerate(CATALOG.jurisdiction(jid).form(fid).checks) if c.min is not None or c.max is not None]
+
+
+def breaking_answers(catalog, jid, fid, check):
+    """Answers for a valid profile, then changed so that exactly this limit is broken."""
+    profile = valid_profile(catalog, jid, fid)
+    data = profile.model_dump(mode="json")
+    if check.field == "founders_count":
+        data["founders"] = data["founders"][: int(check.min) - 1]
+        return data
+    if check.field == "member_classes_count":
+        data["member_classes"] = data["member_classes"][: int(check.min) - 1]
+        data["founders"] = [dict(f, member_class=data["member_classes"][0]["id"]) for f in data["founders"]]
+        data["governance"]["class_weighted_voting"] = False
+        return data
+    if check.field in ("voting_classes_count", "member_classes_count") and check.max is not None:
+        while len(data["member_classes"]) <= check.max:
+            n = len(data["member_classes"])
+            data["member_classes"].append(dict(data["member_classes"][0], id=f"extra{n}", label=f"Extra {n}", voting=True))
+        return data
+    if check.field == "voting_classes_count":
+        for i, cls in enumerate(data["member_classes"]):
+            cls["voting"] = i < int(check.min) - 1
+        data["governance"]["class_weighted_voting"] = False
+        return data
+    if check.field == "name_length":
+        data["name"] = "N" * (int(check.max) + 1)
+        return data
+    value = check.min - 1 if check.min is not None else check.max + 1
+    if check.min is not None and 0 < check.min <= 1:
+        value = check.min / 2
+    path = check.field.replace("*", "0")
+    if P.get_path(data, path, "absent") == "absent":
+        pytest.skip(f"this profile has no {path}")
+    P.set_path(data, path, value)
+    section, _, key = path.partition(".")
+    if section == "surplus":
+        other = "patronage_percent" if key != "patronage_percent" else "community_percent"
+        rest = sum(data["surplus"][k] for k in SURPLUS if k != other)
+        data["surplus"][other] = 100 - rest
+        if data["surplus"][other] < 0:
+            pytest.skip("no valid surplus split breaks only this limit")
+    return data
+
+
+@pytest.mark.parametrize(("jid", "fid", "index"), LIMITS,
+                         ids=[f"{j}-{f}-{CATALOG.jurisdiction(j).form(f).checks[i].field}" for j, f, i in LIMITS])
+def test_breaking_a_statutory_limit_is_refused_with_its_citation(jid, fid, index):
+    check = CATALOG.jurisdiction(jid).form(fid).checks[index]
+    data = breaking_answers(CATALOG, jid, fid, check)
+    try:
+        profile = P.Profile.model_validate(data)
+    except Exception as exc:  # the model's own range refuses it first: still a clear refusal
+        pytest.skip(f"the profile model refuses this value before the law does: {exc}")
+    problems = P.law_problems(profile, CATALOG)
+    assert any(p.cite.startswith(check.cite) for p in problems), (check.field, [str(p) for p in problems])

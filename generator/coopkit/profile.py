@@ -383,6 +383,15 @@ _COMPUTED = {  # values checks can name that are not fields: shown as the field 
 }
 
 
+def _expand(values: dict, field: str) -> list[tuple[str, Any]]:
+    """(path, value) pairs for a check's field; `member_classes.*.vote_weight_percent` checks each item."""
+    if "*" not in field:
+        return [(field, get_path(values, field))]
+    head, _, tail = field.partition(".*.")
+    items = get_path(values, head) or []
+    return [(f"{head}.{i}.{tail}", get_path(item, tail)) for i, item in enumerate(items)]
+
+
 def _breaks(check: Check, value: Any) -> bool:
     if value is None:
         return False
@@ -421,9 +430,10 @@ def law_problems(profile: Profile, catalog: Catalog) -> list[Problem]:
                 "Give each voting class a vote_weight_percent",
             ))
     for check in form.checks:
-        value = get_path(values, check.field)
-        if _breaks(check, value):
-            field, said = _COMPUTED.get(check.field, (check.field, "is {}"))
+        for path, value in _expand(values, check.field):
+            if not _breaks(check, value):
+                continue
+            field, said = _COMPUTED.get(path, (path, "is {}"))
             shown = f"{value:g}" if isinstance(value, float) else repr(value) if isinstance(value, str) else value
             cite = check.cite + ("" if check.confirmed else "; UNCONFIRMED, confirm with a lawyer")
             problems.append(Problem(
