@@ -21,7 +21,7 @@ from pathlib import Path
 from ._yaml import read_yaml_file
 from .catalog import Catalog
 from .charts import Bar, Span, surplus_chart, timeline_chart
-from .errors import DataError
+from .errors import DataError, UsageError
 from .pdf import write_pdf
 from .profile import Profile
 from .render import (Markup, html_env, long_date, markdown_env, markdown_to_html, md_escape,
@@ -38,7 +38,6 @@ def handbook_language(profile: Profile, catalog: Catalog, override: str | None =
     """pt-BR for Portuguese documents, es for Spanish and Catalan ones, English otherwise."""
     if override:
         if override not in LANGUAGES:
-            from .errors import UsageError
             raise UsageError(f"language: the handbook is written in {', '.join(LANGUAGES)}, not {override!r}.")
         return override
     language = profile.language or catalog.jurisdiction(profile.jurisdiction).official_languages[0]
@@ -389,6 +388,8 @@ def render_chapters(chapters: list[Chapter], catalog: Catalog, context: dict, ov
         html = _scope_ids(markdown_to_html(body), chapter.id)
         for name, svg in context["_charts"].items():
             html = html.replace(f"<p>{token}{name}</p>", f'<figure class="chart">{svg}</figure>')
+        if token in html:
+            raise DataError(f"{chapter.path}: chart() must stand alone in its own paragraph, not inside a list or table.")
         sections = [{"id": m[1], "text": _TAG.sub("", m[2]).strip()} for m in _H2.finditer(html)]
         out.append({"id": chapter.id, "number": chapter.number, "title": _plain(title),
                     "css_class": chapter.css_class, "html": Markup(html), "sections": sections})
