@@ -85,21 +85,28 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
-# Language of the co-op (coop.language), English as the fallback.
+# Language of the co-op (coop.language), English as the fallback. Translations: locale/<ll_CC>/.
 from django.conf.locale import LANG_INFO  # noqa: E402
 
 
-def _django_language(code):
-    code = str(code or "en").lower()
-    if code in LANG_INFO:
-        return code
-    base = code.split("-")[0]
-    return base if base in LANG_INFO else "en"
+def django_language(code):
+    """Django's code for a BCP 47 tag: "pt-BR" -> "pt-br", "de-AT" -> "de", "zh-TW" -> "zh-hant", unknown -> "en"."""
+    code = str(code or "en").strip().lower().replace("_", "-")
+    for candidate in (code, code.split("-")[0]):
+        info = LANG_INFO.get(candidate)
+        if info:
+            return candidate if "name" in info else info["fallback"][0]
+    return "en"
 
 
-LANGUAGE_CODE = _django_language(PROFILE.coop.get("language"))
-_languages = [LANGUAGE_CODE] + [_django_language(c) for c in PROFILE.rules["platform"].get("languages", [])] + ["en"]
-LANGUAGES = [(code, LANG_INFO[code]["name"]) for code in dict.fromkeys(_languages)]
+def language_settings(language, offered=()):
+    """LANGUAGE_CODE and LANGUAGES: the co-op's language first, then platform.languages, then English."""
+    code = django_language(language)
+    codes = dict.fromkeys([code, *(django_language(c) for c in offered), "en"])
+    return code, [(c, LANG_INFO[c]["name"]) for c in codes]
+
+
+LANGUAGE_CODE, LANGUAGES = language_settings(PROFILE.coop.get("language"), PROFILE.rules["platform"].get("languages") or [])
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True
