@@ -76,24 +76,36 @@ def cases(catalog: Catalog, everything: bool):
         yield f"{jid}, minimum founders", lambda jid=jid: profile_for(catalog, jid), None
 
 
-def write_results(rows: list[dict], note: str) -> None:
+SUBSECTIONS = {False: "### Sample profiles (memory traced)", True: "### Every jurisdiction × language (`--all`)"}
+
+
+def write_results(rows: list[dict], note: str, everything: bool) -> None:
+    """Replace this mode's subsection of the Handbook section; keep the other mode's and every
+    other section of RESULTS.md as they are."""
     table = ["| Profile | Language | Pages | Seconds | Peak Python memory (MiB) | PDF size (KiB) |",
              "|---|---|---|---|---|---|"]
     table += [f"| {r['label']} | {r['language']} | {r['pages']} | {r['seconds']:.2f} | "
               f"{'—' if r['peak_mib'] is None else format(r['peak_mib'], '.1f')} | {r['kib']:.0f} |" for r in rows]
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    section = "\n".join([
-        HEADING, "",
-        "`PYTHONPATH=generator python bench/bench_handbook.py` — one `render_handbook` call per row "
-        "(HTML + PDF, fonts subset and embedded, tagged), timed with `perf_counter`; peak Python "
-        "memory from `tracemalloc` in a second, traced render (WeasyPrint's C libraries are not traced; "
-        f"the process's peak RSS over the whole run was {rss:.0f} MiB; `--all` skips the traced render). "
-        f"Every PDF must reach {MIN_PAGES} pages. {note}", "",
-        *table, "",
-    ])
+    mine = "\n".join([SUBSECTIONS[everything], "", f"{note} Peak RSS of the run: {rss:.0f} MiB.", "", *table])
     text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmarks\n"
     pattern = re.compile(rf"^{re.escape(HEADING)}\n.*?(?=^## |\Z)", re.S | re.M)
-    text = pattern.sub(lambda _: section + "\n", text) if pattern.search(text) else text.rstrip() + "\n\n" + section
+    found = pattern.search(text)
+    kept = ""
+    if found:
+        other = SUBSECTIONS[not everything]
+        if other in found[0]:
+            kept = other + found[0].split(other, 1)[1].split("\n### ", 1)[0].rstrip()
+    parts = [mine, kept] if not everything else [kept, mine]
+    section = "\n".join([
+        HEADING, "",
+        "`PYTHONPATH=generator python bench/bench_handbook.py [--all]`: one `render_handbook` call per row "
+        "(HTML + PDF, fonts subset and embedded, tagged PDF/UA), timed untraced with `perf_counter`; peak "
+        "Python memory from `tracemalloc` in a second, traced render (WeasyPrint's C libraries are not "
+        f"traced). Every PDF must reach {MIN_PAGES} pages.", "",
+        "\n\n".join(p for p in parts if p), "",
+    ])
+    text = pattern.sub(lambda _: section + "\n", text) if found else text.rstrip() + "\n\n" + section
     RESULTS.write_text(text.rstrip() + "\n", encoding="utf-8")
 
 
@@ -115,9 +127,8 @@ def main() -> int:
               f"{'' if row['peak_mib'] is None else format(row['peak_mib'], '.1f') + ' MiB'}", flush=True)
         if row["pages"] < MIN_PAGES:
             short.append(row)
-    note = (f"Python {platform.python_version()} on {platform.machine()}."
-            + (" Every jurisdiction × language (`--all`)." if args.all else ""))
-    write_results(rows, note)
+    note = f"Python {platform.python_version()} on {platform.machine()}, {time.strftime('%Y-%m-%d')}."
+    write_results(rows, note, args.all)
     for row in short:
         print(f"FAIL {row['label']} ({row['language']}): {row['pages']} pages, fewer than {MIN_PAGES}", file=sys.stderr)
     return 1 if short else 0

@@ -24,8 +24,8 @@ from .charts import Bar, Span, surplus_chart, timeline_chart
 from .errors import DataError, UsageError
 from .pdf import write_pdf
 from .profile import Profile
-from .render import (Markup, html_env, long_date, markdown_env, markdown_to_html, md_escape,
-                     money as money_en, month_name, render_string, split_front_matter)
+from .render import (Markup, format_money, format_num, format_pct, html_env, long_date, markdown_env,
+                     markdown_to_html, md_escape, month_name, render_string, split_front_matter)
 
 LANGUAGES = ("en", "pt-BR", "es")
 SAMPLE_SURPLUS = Decimal("12345.67")  # the worked example: odd cents, so rounding shows
@@ -45,34 +45,17 @@ def handbook_language(profile: Profile, catalog: Catalog, override: str | None =
     return {"pt": "pt-BR", "es": "es", "ca": "es"}.get(base, "en")
 
 
-def _group(value: Decimal | float, places: int, language: str) -> str:
-    text = f"{Decimal(str(value)):,.{places}f}"
-    if language == "en":
-        return text
-    return text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
-
-
 def num(value, places: int = 2, language: str = "en") -> str:
-    value = Decimal(str(value))
-    whole = value == value.to_integral_value()
-    return _group(value, 0 if whole else places, language)
+    return format_num(value, places, language)
 
 
 def pct(value, language: str = "en") -> str:
-    value = Decimal(str(value)).quantize(CENT).normalize()
-    return num(value, 2, language) + ("%" if language == "en" else " %" if language == "es" else "%")
-
-
-_SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "US$", "BRL": "R$", "CAD": "CA$", "DKK": "kr."}
+    return format_pct(value, language)
 
 
 def money(value, currency: str, language: str = "en") -> str:
     """Amounts as a reader of that language writes them: £1,234.50 · R$ 1.234,50 · 1.234,50 €."""
-    if language == "en":
-        return money_en(value, currency)
-    amount = _group(Decimal(str(value)).quantize(CENT), 2, language).removesuffix(",00")
-    symbol = _SYMBOLS.get(currency, currency)
-    return f"{symbol} {amount}" if language == "pt-BR" else f"{amount} {symbol}"
+    return format_money(value, currency, language)
 
 
 # ── data files ───────────────────────────────────────────────────────────────────────────────
