@@ -43,6 +43,21 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+@pytest.fixture(scope="module")
+def offline_pip(tmp_path_factory) -> dict:
+    """Every platform is installed in its own fresh venv with its README's command. To keep that fast
+    and independent of the network's mood, the packages are fetched once into a wheelhouse and pip is
+    pointed at it (the command itself is unchanged)."""
+    wheelhouse = tmp_path_factory.mktemp("wheelhouse")
+    project = generate(tmp_path_factory.mktemp("wheel-source"), "delivery")
+    venv = wheelhouse.parent / "pip-venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    done = subprocess.run([str(venv / "bin" / "pip"), "wheel", "-q", "-w", str(wheelhouse), "pip", "setuptools>=69",
+                           "wheel", f"{project}[dev,postgres]"], capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return {"PIP_FIND_LINKS": str(wheelhouse), "PIP_NO_INDEX": "1", "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+
+
 def generate(tmp_path: Path, sector: str, *extra: str) -> Path:
     out = tmp_path / sector
     result = run_coopkit("new", "--defaults", "--set", f"name=Fair {sector.title()} Co-op", "--set", f"sector={sector}",
@@ -54,12 +69,12 @@ def generate(tmp_path: Path, sector: str, *extra: str) -> Path:
 
 
 @pytest.mark.parametrize("sector", SECTORS)
-def test_each_sector_platform_starts_and_passes_its_own_tests(tmp_path, sector):
+def test_each_sector_platform_starts_and_passes_its_own_tests(tmp_path, sector, offline_pip):
     platform = generate(tmp_path, sector)
     run_demo, run_tests = readme_commands(platform)
     setup, _, serve = run_demo.rpartition(" && ")
     assert serve == "python manage.py runserver"
-    done = sh(setup, platform)
+    done = sh(setup, platform, env=offline_pip)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
 
     port = free_port()
@@ -104,9 +119,9 @@ def test_governance_numbers_come_from_the_profile(tmp_path):
 
 @pytest.mark.skipif(not os.environ.get("COOPKIT_TEST_DATABASE_URL"),
                     reason="needs a PostgreSQL server: .ci/run starts one and sets COOPKIT_TEST_DATABASE_URL")
-def test_one_platform_passes_its_tests_under_postgresql(tmp_path):
+def test_one_platform_passes_its_tests_under_postgresql(tmp_path, offline_pip):
     platform = generate(tmp_path, "delivery")
-    done = sh("python3 -m venv .venv && .venv/bin/pip install -q -e '.[dev,postgres]'", platform)
+    done = sh("python3 -m venv .venv && .venv/bin/pip install -q -e '.[dev,postgres]'", platform, env=offline_pip)
     assert done.returncode == 0, done.stderr[-3000:]
     tests = sh(".venv/bin/python -m pytest", platform, env={"DATABASE_URL": os.environ["COOPKIT_TEST_DATABASE_URL"]})
     assert tests.returncode == 0, tests.stdout[-4000:] + tests.stderr[-2000:]

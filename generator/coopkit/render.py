@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 import markdown
-from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateError, select_autoescape
+from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateError, pass_context, select_autoescape
+from jinja2.ext import Extension
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
@@ -38,26 +39,60 @@ def _finalize(value: Any) -> Any:
     return md_escape(value)
 
 
-def pct(value: float) -> str:
-    """66.67 → '66.67%', 50.0 → '50%'."""
-    number = float(value)
-    return f"{int(number)}%" if number.is_integer() else f"{number:.2f}".rstrip("0").rstrip(".") + "%"
+def babel_locale(language: str | None) -> str:
+    """'pt-BR' → 'pt_BR'; unknown or empty → 'en'."""
+    from babel import Locale, UnknownLocaleError
+
+    tag = (language or "en").replace("-", "_")
+    try:
+        Locale.parse(tag)
+    except (UnknownLocaleError, ValueError):
+        return "en"
+    return tag
 
 
-def num(value: float, places: int = 2) -> str:
-    number = float(value)
-    if number.is_integer():
-        return f"{int(number):,}"
-    return f"{number:,.{places}f}"
+def format_pct(value: float, language: str | None = "en") -> str:
+    """66.67 → '66.67%' (en), '66,67 %' (fr); 50 → '50%'. Up to two decimals."""
+    from babel.numbers import format_percent
+
+    return format_percent(round(float(value) / 100, 4), locale=babel_locale(language), decimal_quantization=False)
 
 
-_SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$", "BRL": "R$", "CAD": "$", "DKK": "kr ", "CHF": "CHF "}
+def format_num(value: float, places: int = 2, language: str | None = "en") -> str:
+    from babel.numbers import format_decimal
+
+    pattern = "#,##0" if float(value).is_integer() else "#,##0." + "0" * places
+    return format_decimal(float(value), format=pattern, locale=babel_locale(language))
 
 
-def money(value: float, currency: str) -> str:
-    symbol = _SYMBOLS.get(currency)
-    amount = f"{float(value):,.2f}".removesuffix(".00")
-    return f"{symbol}{amount}" if symbol else f"{amount} {currency}"
+def format_money(value: float, currency: str, language: str | None = "en") -> str:
+    """An amount as a reader of that language writes it: £1,234.50, 1 234,50 €, R$ 10; whole
+    amounts without cents."""
+    from babel import Locale
+    from babel.numbers import format_currency
+
+    locale = babel_locale(language)
+    amount = float(value)
+    if amount.is_integer():
+        pattern = Locale.parse(locale).currency_formats["standard"].pattern.split(";")[0].replace(".00", "")
+        return format_currency(amount, currency, format=pattern, locale=locale, currency_digits=False)
+    return format_currency(amount, currency, locale=locale)
+
+
+# Filters: the same, in the language of the document being rendered unless one is given.
+@pass_context
+def pct(context, value: float, language: str | None = None) -> str:
+    return format_pct(value, language or context.get("language"))
+
+
+@pass_context
+def num(context, value: float, places: int = 2, language: str | None = None) -> str:
+    return format_num(value, places, language or context.get("language"))
+
+
+@pass_context
+def money(context, value: float, currency: str, language: str | None = None) -> str:
+    return format_money(value, currency, language or context.get("language"))
 
 
 def month_name(number: int, language: str = "en") -> str:
@@ -94,6 +129,17 @@ FILTERS: dict[str, Callable] = {"pct": pct, "num": num, "money": money, "month_n
                                 "long_date": long_date, "md": md_escape}
 
 
+class StandaloneTags(Extension):
+    """A block tag alone on its line (`{% for %}`, `{% endif %}`...) leaves no line behind, while a
+    tag inside a line of text keeps that line's newline. (Jinja's trim_blocks would also eat the
+    newline after `...{% endif %}` at the end of a list item, gluing items together.)"""
+
+    _standalone = re.compile(r"^[ \t]*(\{%-?[^\n]*?-?%\})[ \t]*\n", re.M)
+
+    def preprocess(self, source: str, name: str | None, filename: str | None = None) -> str:
+        return self._standalone.sub(r"\1", source)
+
+
 def markdown_env(search_path: list[Path], *, plain: bool = False) -> ImmutableSandboxedEnvironment:
     """The environment for data templates that produce Markdown (`plain`: produce plain text, such
     as a title that goes into an HTML <title> or a running header, where escapes would show)."""
@@ -103,8 +149,7 @@ def markdown_env(search_path: list[Path], *, plain: bool = False) -> ImmutableSa
         autoescape=False,
         finalize=(lambda v: "" if v is None else v) if plain else _finalize,
         keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
+        extensions=[StandaloneTags],
     )
     env.filters.update(FILTERS)
     return env
@@ -159,4 +204,4 @@ def split_front_matter(text: str, where: str) -> tuple[dict, str]:
 
 
 __all__ = ["Markup", "escape", "markdown_env", "html_env", "markdown_to_html", "render_string",
-           "split_front_matter", "md_escape", "pct", "money", "num", "long_date", "month_name"]
+           "split_front_matter", "md_escape", "format_pct", "format_money", "format_num", "long_date", "month_name"]
