@@ -161,3 +161,53 @@ def test_breaking_a_statutory_limit_is_refused_with_its_citation(jid, fid, index
         pytest.skip(f"the profile model refuses this value before the law does: {exc}")
     problems = P.law_problems(profile, CATALOG)
     assert any(p.cite.startswith(check.cite) for p in problems), (check.field, [str(p) for p in problems])
+
+
+FOREIGN = [(jid, fid) for jid, fid in FORMS if not CATALOG.jurisdiction(jid).official_languages[0].startswith("en")]
+
+
+@pytest.mark.parametrize(("jid", "fid"), FOREIGN, ids=["-".join(f) for f in FOREIGN])
+def test_documents_are_in_the_official_language_with_an_english_translation(jid, fid, tmp_path):
+    from coopkit.legal import load_strings
+
+    profile = valid_profile(CATALOG, jid, fid)
+    language = profile.language
+    assert language == CATALOG.jurisdiction(jid).official_languages[0]
+    context = {**template_context(profile, CATALOG), "build": "review"}
+    docs = render_documents(profile, CATALOG, context)
+    official = {(d.spec.id, d.member_class): d for d in docs if not d.translation_of}
+    english = {(d.spec.id, d.member_class): d for d in docs if d.translation_of}
+    assert official.keys() == english.keys()
+    article = load_strings(CATALOG, language)["article"]
+    assert article != "Article" or language in ("fr", "ca")  # French and Catalan also say "Article"
+    for key, doc in official.items():
+        translation = english[key]
+        assert doc.language == language and translation.language == "en" and translation.translation_of == language
+        assert [c.clause.id for c in doc.clauses] == [c.clause.id for c in translation.clauses]
+        assert f"## {article} 1." in doc.markdown and "## Article 1." in translation.markdown
+        assert translation.filename == doc.filename + ".en"
+        # each clause is written in its language: the official text is not the English text
+        assert [c.body for c in doc.clauses] != [c.body for c in translation.clauses]
+        for clause in translation.clauses:
+            assert clause.clause.path.parts[-2] == "en", clause.clause.path
+        for clause in doc.clauses:
+            assert clause.clause.path.parts[-2] == language, clause.clause.path
+    rules = next(d for d in english.values() if d.spec.kind == "rules")
+    write_documents([rules], tmp_path, CATALOG, context, formats=("html",))
+    html = (tmp_path / f"{rules.filename}.html").read_text(encoding="utf-8")
+    assert "Convenience translation into English" in html and 'lang="en"' in html
+
+
+def test_an_overlay_replaces_a_clause_and_adds_css(tmp_path):
+    overlay = tmp_path / "lab"
+    (overlay / "clauses" / "en").mkdir(parents=True)
+    (overlay / "clauses" / "en" / "disputes.md").write_text(
+        "---\nid: disputes\ntitle: Disputes and the Lab's mediation service\ncovers: [disputes]\nnote: lab\n---\n"
+        "Disputes go first to the Bristol Co-op Lab's mediation service.\n", encoding="utf-8")
+    (overlay / "legal.css").write_text("h1 { color: rgb(1, 2, 3); }\n")
+    profile = valid_profile(CATALOG, "gb", "registered-society")
+    out = tmp_path / "legal"
+    api.legal(profile, out, overlay=overlay)
+    md = (out / "rules.md").read_text(encoding="utf-8")
+    assert "Disputes and the Lab's mediation service" in md and "mediation service" in md
+    assert "rgb(1, 2, 3)" in (out / "rules.html").read_text(encoding="utf-8")

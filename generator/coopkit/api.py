@@ -132,7 +132,7 @@ def check(target: str | Path, *, catalog: Catalog | None = None) -> Findings:
     dest = target if target.is_dir() else None
     profile_path = target / "coop.yml" if dest else target
     raw = resolve(load_answers(profile_path), catalog)
-    profile = validate(raw, catalog, source=str(profile_path), draft=True)
+    profile = validate(raw, catalog, source=str(profile_path), law=False)
     findings = Findings(law=law_problems(profile, catalog))
     findings.coverage = _coverage(profile, catalog)
     if dest:

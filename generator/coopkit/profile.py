@@ -340,8 +340,10 @@ def _pydantic_problems(exc: ValidationError) -> list[Problem]:
     return problems
 
 
-def validate(data: dict, catalog: Catalog, *, source: str = "the profile", draft: bool = False) -> Profile:
-    """Validate resolved answers against the model and the law of their legal form."""
+def validate(data: dict, catalog: Catalog, *, source: str = "the profile", draft: bool = False,
+             law: bool = True) -> Profile:
+    """Validate resolved answers against the model and (unless `law` is false, as for `coopkit
+    check`, which reports them instead) the law of their legal form."""
     if not isinstance(data, dict):
         raise ProfileError([Problem("(profile)", "should be a mapping of fields")], source)
     problems: list[Problem] = []
@@ -355,8 +357,9 @@ def validate(data: dict, catalog: Catalog, *, source: str = "the profile", draft
         profile = Profile.model_validate(data)
     except ValidationError as exc:
         raise ProfileError(_pydantic_problems(exc), source) from None
-    law = law_problems(profile, catalog)
-    blocking = [p for p in law if not (draft and p.draftable)]
+    if not law:
+        return profile
+    blocking = [p for p in law_problems(profile, catalog) if not (draft and p.draftable)]
     if blocking:
         raise ProfileError(blocking, source)
     return profile
@@ -416,10 +419,11 @@ def law_problems(profile: Profile, catalog: Catalog) -> list[Problem]:
             f"Choose one of: {', '.join(form.coop_types)}, or another legal form", form.statute,
         ))
     if profile.governance.class_weighted_voting and not form.class_weighted_voting:
+        rule = form.facts.get("one_member_one_vote")
         problems.append(Problem(
             "governance.class_weighted_voting",
             f"is true, but the law of a {form.name} requires one member, one vote",
-            "Set it to false", form.statute,
+            "Set it to false", rule.cite if rule else form.statute,
         ))
     if profile.governance.class_weighted_voting:
         weights = [c.vote_weight_percent for c in profile.member_classes if c.voting]
