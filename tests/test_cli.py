@@ -70,6 +70,7 @@ def test_every_pdf_carries_the_provenance_footer(example):
             assert f"Page {number} of {count}" in text, (pdf.name, number)
             assert profile_hash in text and "Pedal Power Couriers Limited" in text
             assert "not legal advice" in text
+            assert "DRAFT FOR REVIEW" in text  # the review build (the default) marks every page
 
 
 def test_handbook_has_15_pages_or_more_with_the_coops_numbers(example):
