@@ -339,6 +339,7 @@ def main():
             ("offer list (anonymous visitor)", "GET /market/", "/market/", None, 200, False),
         ]
         results = []
+        load_before = os.getloadavg()[0]
         for label, shown, path, cookie, expected, voting in endpoints:
             common = dict(connections=args.connections, threads=args.threads, lua=lua, env=env, expected=expected, cookie=cookie)
             if args.warmup:
@@ -358,6 +359,7 @@ def main():
             result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
             print(label, json.dumps(result), flush=True)
             results.append((label, shown, result))
+        load_after = os.getloadavg()[0]
     finally:
         if server is not None:
             os.killpg(server.pid, signal.SIGTERM)
@@ -375,7 +377,8 @@ def main():
     ]
     votes = next(r for _, _, r in results if "recorded" in r)
     body = "\n".join([
-        f"Machine: {machine()}.",
+        f"Machine: {machine()}; 1-minute load average {load_before:.1f} before the runs, {load_after:.1f} after "
+        f"(the client, the server and anything else on the machine share the cores).",
         "",
         f"The project generated from `templates/platform` with the default answers (delivery co-op), in a fresh venv; "
         f"gunicorn with {WORKERS} sync workers on 127.0.0.1, production settings (DEBUG off, throwaway secret, "
