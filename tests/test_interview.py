@@ -81,3 +81,19 @@ def test_when_skips_questions_that_do_not_apply(catalog):
          "sweat_equity": {"enabled": False}})
     assert not any("Weight votes by member class" in t for t in asked)  # only multi-stakeholder
     assert not any("Value of one hour" in t for t in asked)  # sweat equity is off
+
+
+def test_the_cli_interview_asks_in_groups_and_writes_the_answers(tmp_path):
+    from click.testing import CliRunner
+
+    from coopkit.cli import main
+
+    founder = lambda name: f"{name}\n\n\n\n"  # noqa: E731 - name, then email, class and shares by default
+    typed = "Interactive Co\n" + "\n" * 6 + "\n" + founder("Ana") + founder("Ben") + founder("Cleo") + "\n" * 60
+    result = CliRunner().invoke(main, ["new", "--interactive", "--set", "sector=cleaning", "--set", "jurisdiction=gb",
+                                       str(tmp_path / "coop")], input=typed)
+    assert result.exit_code == 0, result.output
+    for group in ("The co-op", "Place and law", "Members and founders", "Governance", "Surplus", "Platform"):
+        assert group in result.output
+    coop = (tmp_path / "coop" / "coop.yml").read_text()
+    assert "name: Interactive Co" in coop and "name: Cleo" in coop and "sector: cleaning" in coop

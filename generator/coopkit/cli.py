@@ -49,6 +49,13 @@ _interactive = click.option("--interactive/--no-interactive", default=None,
                             help="Ask questions (default: only when a person is at the terminal).")
 
 
+def _answer_options(command):
+    """The options that say where the answers come from (new, legal, handbook)."""
+    for option in reversed((_answers, _set, _defaults, _draft, _overlay, _interactive)):
+        command = option(command)
+    return command
+
+
 def _profile(answers_file, sets, defaults, draft, interactive):
     if interactive is None:
         interactive = sys.stdin.isatty() and sys.stdout.isatty()
@@ -58,13 +65,8 @@ def _profile(answers_file, sets, defaults, draft, interactive):
 
 @main.command()
 @click.argument("dest", type=click.Path(path_type=Path), default=Path("my-coop"))
-@_answers
-@_set
-@_defaults
-@_draft
+@_answer_options
 @_build
-@_overlay
-@_interactive
 @click.option("--force", is_flag=True, help="Replace DEST if it exists and is not empty.")
 @click.option("--platform-template", type=click.Path(file_okay=False, path_type=Path),
               help="Your own copier or cookiecutter template for the platform, instead of coopkit's.")
@@ -93,13 +95,8 @@ def render(dest, draft, build, overlay, trust):
 
 
 @main.command()
-@_answers
-@_set
-@_defaults
-@_draft
+@_answer_options
 @_build
-@_overlay
-@_interactive
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("legal"),
               show_default=True, help="Folder to write the documents into.")
 def legal(answers_file, sets, defaults, draft, build, overlay, interactive, output):
@@ -110,12 +107,7 @@ def legal(answers_file, sets, defaults, draft, build, overlay, interactive, outp
 
 
 @main.command()
-@_answers
-@_set
-@_defaults
-@_draft
-@_overlay
-@_interactive
+@_answer_options
 @click.option("--language", help="Language of the handbook (en, pt-BR, es); default: from the profile.")
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("handbook"),
               show_default=True, help="Folder to write the handbook into.")
