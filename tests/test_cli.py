@@ -107,6 +107,14 @@ def test_an_existing_folder_needs_force_and_is_left_untouched(example, tmp_path)
 
 
 @pytest.mark.parametrize("ascii_escapes", [False, True], ids=["utf8", "yaml-escapes"])
+def test_force_never_replaces_the_folder_you_are_in(tmp_path):
+    (tmp_path / "mine.txt").write_text("keep me")
+    result = run_coopkit("new", "--answers", str(EXAMPLE), "--force", ".", cwd=tmp_path)
+    assert result.returncode == 5 and "the folder you are in" in result.stderr
+    assert [p.name for p in tmp_path.iterdir()] == ["mine.txt"]
+
+
+@pytest.mark.parametrize("ascii_escapes", [False, True], ids=["utf8", "yaml-escapes"])
 def test_hostile_names_come_out_literally_everywhere(tmp_path, ascii_escapes):
     profile = tmp_path / "hostile.yml"
     quoted = json.dumps(HOSTILE_NAME, ensure_ascii=ascii_escapes)  # escapes: emoji as a \ud83d\udeb2 pair

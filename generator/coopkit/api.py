@@ -273,6 +273,9 @@ def _output_problems(dest: Path, profile: Profile) -> list[Problem]:
 def _check_destination(dest: Path, force: bool) -> None:
     if dest.exists() and not dest.is_dir():
         raise DestinationError(f"{dest} exists and is a file. Choose another destination.")
+    if force and dest.exists() and dest.resolve() in (Path.cwd(), *Path.cwd().parents):
+        raise DestinationError(f"{dest} is the folder you are in (or holds it); coopkit will not replace it. "
+                               "Choose a new folder for the co-op.")
     if dest.is_dir() and any(dest.iterdir()) and not force:
         raise DestinationError(f"{dest} exists and is not empty; nothing was written. "
                                "Choose another destination, or pass --force to replace it.")
