@@ -106,7 +106,6 @@ def test_an_existing_folder_needs_force_and_is_left_untouched(example, tmp_path)
     assert leftovers(tmp_path) == []
 
 
-@pytest.mark.parametrize("ascii_escapes", [False, True], ids=["utf8", "yaml-escapes"])
 def test_force_never_replaces_the_folder_you_are_in(tmp_path):
     (tmp_path / "mine.txt").write_text("keep me")
     result = run_coopkit("new", "--answers", str(EXAMPLE), "--force", ".", cwd=tmp_path)
