@@ -29,6 +29,10 @@ from coopkit.handbook import LANGUAGES, handbook_language, render_handbook  # no
 
 RESULTS = ROOT / "bench" / "RESULTS.md"
 HEADING = "## Handbook"
+BEGIN, END = "<!-- bench-handbook -->", "<!-- /bench-handbook -->"
+# this script's section only: between its markers (or, written before the markers, from its heading
+# to the next section or marker); the other scripts' sections are never touched
+SECTION = re.compile(rf"{re.escape(BEGIN)}.*?{re.escape(END)}|^{re.escape(HEADING)}\n.*?(?=^## |^<!-- |\Z)", re.S | re.M)
 MIN_PAGES = 25
 
 
@@ -89,23 +93,25 @@ def write_results(rows: list[dict], note: str, everything: bool) -> None:
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     mine = "\n".join([SUBSECTIONS[everything], "", f"{note} Peak RSS of the run: {rss:.0f} MiB.", "", *table])
     text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmarks\n"
-    pattern = re.compile(rf"^{re.escape(HEADING)}\n.*?(?=^## |\Z)", re.S | re.M)
-    found = pattern.search(text)
+    found = SECTION.search(text)
     kept = ""
     if found:
         other = SUBSECTIONS[not everything]
         if other in found[0]:
-            kept = other + found[0].split(other, 1)[1].split("\n### ", 1)[0].rstrip()
+            kept = other + found[0].split(other, 1)[1].split("\n### ", 1)[0].split(END, 1)[0].rstrip()
     parts = [mine, kept] if not everything else [kept, mine]
     section = "\n".join([
-        HEADING, "",
+        BEGIN, HEADING, "",
         "`PYTHONPATH=generator python bench/bench_handbook.py [--all]`: one `render_handbook` call per row "
         "(HTML + PDF, fonts subset and embedded, tagged PDF/UA), timed untraced with `perf_counter`; peak "
         "Python memory from `tracemalloc` in a second, traced render (WeasyPrint's C libraries are not "
         f"traced). Every PDF must reach {MIN_PAGES} pages.", "",
-        "\n\n".join(p for p in parts if p), "",
+        "\n\n".join(p for p in parts if p), END,
     ])
-    text = pattern.sub(lambda _: section + "\n", text) if found else text.rstrip() + "\n\n" + section
+    if found:  # a section written before the markers ends with the blank line before the next one
+        text = SECTION.sub(lambda _: section + ("" if found[0].startswith(BEGIN) else "\n\n"), text, count=1)
+    else:
+        text = text.rstrip() + "\n\n" + section
     RESULTS.write_text(text.rstrip() + "\n", encoding="utf-8")
 
 
