@@ -136,3 +136,14 @@ def test_loaded_yaml_never_builds_python_objects(tmp_path):
     with pytest.raises(YamlFileError):
         P.load_answers(path)
     assert yaml  # the safe loader is the only loader used
+
+
+@pytest.mark.parametrize(("jid", "fid", "name", "full"), [
+    ("br", "cooperativa-de-trabalho", "Cooperativa de Trabalho Pedal Rio", "Cooperativa de Trabalho Pedal Rio"),
+    ("br", "cooperativa-de-trabalho", "Pedal Rio", "Pedal Rio – Cooperativa de Trabalho"),
+    ("us-tx", None, "Marfa Cooperative Delivery", "Marfa Cooperative Delivery"),
+    ("de", None, "Radkuriere eG", "Radkuriere eG"),
+    ("de", None, "Radkuriere", "Radkuriere eG"),
+])
+def test_names_required_anywhere_are_not_added_twice(catalog, jid, fid, name, full):
+    assert catalog.jurisdiction(jid).form(fid).full_name(name) == full

@@ -6,6 +6,7 @@ validated on load, and a broken one is reported with its path.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
@@ -98,6 +99,7 @@ class Registration(_Data):
 class Suffix(Cited):
     text: str
     alternatives: list[str] = []  # other accepted endings, e.g. "Cyfyngedig" or "Ltd"
+    anywhere: bool = False  # the law asks for the words somewhere in the name, not at its end
 
 
 class LegalForm(_Data):
@@ -124,7 +126,9 @@ class LegalForm(_Data):
         endings = [self.suffix.text, *self.suffix.alternatives]
         lowered = name.casefold().rstrip(" .")
         for ending in endings:
-            if lowered.endswith(ending.casefold().rstrip(" .")):
+            words = ending.casefold().strip(" .–-")
+            if lowered.endswith(ending.casefold().rstrip(" .")) or (
+                    self.suffix.anywhere and re.search(rf"(?<!\w){re.escape(words)}(?!\w)", lowered)):
                 return name
         return f"{name} {self.suffix.text}"
 
