@@ -173,6 +173,8 @@ class SectorClass(_Data):
     id: str
     label: str
     description: str
+    labels: dict[str, str] = {}  # the label in other languages, by language tag
+    descriptions: dict[str, str] = {}
     types: list[Literal["worker", "multi-stakeholder", "consumer", "producer"]]
     voting: bool = True
     share_price: float = 1
@@ -198,8 +200,22 @@ class Sector(_Data):
     defaults: dict[str, Any] = {}
     path: Path | None = Field(default=None, exclude=True)
 
+    translations: dict[str, Vocabulary] = {}  # the vocabulary in other languages, by language tag
+
     def classes_for(self, coop_type: str) -> list[SectorClass]:
         return [c for c in self.member_classes if coop_type in c.types]
+
+    def vocabulary_for(self, language: str | None) -> Vocabulary:
+        """The sector's words in a language (pt-BR, then pt), else in English."""
+        return _in_language(self.translations, language) or self.vocabulary
+
+
+def _in_language(options: dict, language: str | None):
+    language = language or "en"
+    for key in (language, language.split("-")[0]):
+        if key in options:
+            return options[key]
+    return None
 
 
 class Catalog:

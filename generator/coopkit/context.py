@@ -20,7 +20,7 @@ def template_context(profile: Profile, catalog: Catalog, *, draft: bool = False)
         "jurisdiction": jurisdiction,
         "form": form,
         "sector": sector,
-        "vocab": sector.vocabulary,
+        "vocab": sector.vocabulary_for(profile.language),
         "draft": draft,
         "document_date": profile.document_date or dt.date.today(),
         "profile_hash": profile.digest(),

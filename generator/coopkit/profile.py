@@ -16,7 +16,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationError, field_validator, model_validator
 
 from ._yaml import read_yaml_file
-from .catalog import Catalog, Check, LegalForm
+from .catalog import Catalog, Check, LegalForm, _in_language
 from .errors import Problem, ProfileError
 
 SCHEMA_VERSION = 1
@@ -305,8 +305,12 @@ def resolve(answers: dict, catalog: Catalog) -> dict:
     if not data.get("member_classes") and data.get("sector") in catalog.sector_ids:
         sector = catalog.sector(data["sector"])
         coop_type = data.get("coop_type") or sector.default_coop_type
+        language = data.get("language")
         data["member_classes"] = [
-            c.model_dump(exclude={"types"}) for c in sector.classes_for(coop_type)
+            {**c.model_dump(exclude={"types", "labels", "descriptions"}),
+             "label": _in_language(c.labels, language) or c.label,
+             "description": _in_language(c.descriptions, language) or c.description}
+            for c in sector.classes_for(coop_type)
         ]
     classes = data.get("member_classes") or []
     if isinstance(classes, list) and classes and isinstance(classes[0], dict):

@@ -104,13 +104,13 @@ def template_data(declared: dict[str, str], context: dict, rules_title: str, rul
     profile), `full_name`, `sector` (id, name, vocabulary), `rules_title`, `rules_markdown`. Any other
     declared name is looked up among the profile's fields, then the sector's vocabulary."""
     sector = context["sector"]
+    vocabulary = context["vocab"].model_dump()  # in the co-op's language where the sector has it
     known = {"coop": context["coop"], "full_name": context["full_name"], "rules_title": rules_title,
-             "rules_markdown": rules_markdown, "vocabulary": sector.vocabulary.model_dump(),
-             **sector.vocabulary.model_dump(), **context["coop"]}
+             "rules_markdown": rules_markdown, "vocabulary": vocabulary, **vocabulary, **context["coop"]}
     data = {}
     for name, kind in declared.items():
         if name == "sector" and kind in ("yaml", "json"):
-            data[name] = {"id": sector.id, "name": sector.name, "vocabulary": sector.vocabulary.model_dump()}
+            data[name] = {"id": sector.id, "name": sector.name, "vocabulary": vocabulary}
         elif name in known:
             data[name] = known[name]
     return data
