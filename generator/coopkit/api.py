@@ -77,7 +77,8 @@ def new(profile: Profile, dest: str | Path, *, force: bool = False, build: str =
     with _staging(dest) as stage:
         (stage / "coop.yml").write_text(dump_profile(profile), encoding="utf-8")
         manifest = _write_outputs(stage, profile, catalog, build=build, draft=draft, overlay=overlay_dir,
-                                  template=template, trust=trust, timings=timings, fresh=True)
+                                  cli_overlay=_path(overlay), profile_dir=base_dir, template=template, trust=trust,
+                                  timings=timings, fresh=True)
     return manifest
 
 
@@ -93,7 +94,8 @@ def render(dest: str | Path, *, build: str = "review", draft: bool = False, over
     overlay_dir = _overlay(profile, overlay, dest)
     with _staging(dest / "render", install=False) as stage:
         _write_outputs(stage, profile, catalog, build=build, draft=draft, overlay=overlay_dir,
-                       template=None, trust=trust, timings=timings, fresh=False, platform=dest / "platform")
+                       cli_overlay=_path(overlay), profile_dir=dest.resolve(), template=None, trust=trust,
+                       timings=timings, fresh=False, platform=dest / "platform")
         for name in ("legal", "handbook"):
             if (dest / name).exists():
                 shutil.rmtree(dest / name)
@@ -105,24 +107,26 @@ def render(dest: str | Path, *, build: str = "review", draft: bool = False, over
 
 
 def legal(profile: Profile, out: str | Path, *, build: str = "review", draft: bool = False,
-          overlay: str | Path | None = None, catalog: Catalog | None = None) -> list[Path]:
+          overlay: str | Path | None = None, profile_dir: Path | None = None,
+          catalog: Catalog | None = None) -> list[Path]:
     """Only the legal documents, into OUT."""
     catalog = catalog or Catalog()
     context = {**template_context(profile, catalog, draft=draft), "build": build}
-    docs = render_documents(profile, catalog, context, build=build, overlay=_path(overlay))
-    return write_documents(docs, Path(out), catalog, context, overlay=_path(overlay))
+    overlay_dir = _overlay(profile, overlay, profile_dir)
+    docs = render_documents(profile, catalog, context, build=build, overlay=overlay_dir)
+    return write_documents(docs, Path(out), catalog, context, overlay=overlay_dir)
 
 
 def handbook(profile: Profile, out: str | Path, *, overlay: str | Path | None = None, language: str | None = None,
-             catalog: Catalog | None = None) -> list[Path]:
-    """Only the handbook, into OUT."""
+             profile_dir: Path | None = None, catalog: Catalog | None = None) -> list[Path]:
+    """Only the handbook, into OUT (`profile_dir`: where coop.yml is, for the incubator's overlay and logo)."""
     from .handbook import render_handbook
 
     catalog = catalog or Catalog()
     context = template_context(profile, catalog)
     docs = render_documents(profile, catalog, {**context, "build": "review"})
     return render_handbook(profile, catalog, context, Path(out), documents=docs, overlay=_path(overlay),
-                           language=language)
+                           language=language, profile_dir=profile_dir)
 
 
 def check(target: str | Path, *, catalog: Catalog | None = None) -> Findings:
@@ -164,7 +168,8 @@ def list_catalog(kind: str, *, catalog: Catalog | None = None) -> list[dict]:
 
 
 def _write_outputs(stage: Path, profile: Profile, catalog: Catalog, *, build: str, draft: bool, overlay: Path | None,
-                   template: Path | None, trust: bool, timings: Timings, fresh: bool, platform: Path | None = None) -> dict:
+                   cli_overlay: Path | None, profile_dir: Path | None, template: Path | None, trust: bool,
+                   timings: Timings, fresh: bool, platform: Path | None = None) -> dict:
     if build not in BUILDS:
         raise UsageError(f"--build {build!r}: choose review or final.")
     context = {**template_context(profile, catalog, draft=draft), "build": build}
@@ -179,7 +184,8 @@ def _write_outputs(stage: Path, profile: Profile, catalog: Catalog, *, build: st
     with timings.stage("handbook"):
         from .handbook import render_handbook
 
-        render_handbook(profile, catalog, context, stage / "handbook", documents=docs, overlay=overlay)
+        render_handbook(profile, catalog, context, stage / "handbook", documents=docs, overlay=cli_overlay,
+                        profile_dir=profile_dir)
     rules_title, rules_md = _rules_for_platform(profile, catalog, context, overlay)
     with timings.stage("platform"):
         if fresh:

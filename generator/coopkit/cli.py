@@ -77,7 +77,7 @@ def new(dest, answers_file, sets, defaults, draft, build, overlay, interactive, 
     timings = api.Timings()
     manifest = api.new(profile, dest, force=force, build=build, draft=draft, overlay=overlay,
                        platform_template=platform_template, trust=trust,
-                       base_dir=answers_file.parent.resolve() if answers_file else None, timings=timings)
+                       base_dir=_folder(answers_file), timings=timings)
     _summary(dest, manifest, sum(timings.values()))
 
 
@@ -102,7 +102,7 @@ def render(dest, draft, build, overlay, trust):
 def legal(answers_file, sets, defaults, draft, build, overlay, interactive, output):
     """Only the legal documents (Markdown, HTML, PDF)."""
     profile = _profile(answers_file, sets, defaults, draft, interactive)
-    for path in api.legal(profile, output, build=build, draft=draft, overlay=overlay):
+    for path in api.legal(profile, output, build=build, draft=draft, overlay=overlay, profile_dir=_folder(answers_file)):
         click.echo(path)
 
 
@@ -114,7 +114,7 @@ def legal(answers_file, sets, defaults, draft, build, overlay, interactive, outp
 def handbook(answers_file, sets, defaults, draft, overlay, interactive, language, output):
     """Only the handbook (PDF and HTML)."""
     profile = _profile(answers_file, sets, defaults, draft, interactive)
-    for path in api.handbook(profile, output, overlay=overlay, language=language):
+    for path in api.handbook(profile, output, overlay=overlay, language=language, profile_dir=_folder(answers_file)):
         click.echo(path)
 
 
@@ -165,6 +165,11 @@ def schema():
     from .profile import json_schema
 
     click.echo(json.dumps(json_schema(), indent=2, ensure_ascii=False))
+
+
+def _folder(answers_file: Path | None) -> Path | None:
+    """Paths inside a profile (overlay, logo, platform template) are relative to its folder."""
+    return answers_file.parent.resolve() if answers_file else None
 
 
 def _summary(dest: Path, manifest: dict, seconds: float) -> None:
