@@ -135,7 +135,7 @@ def breaking_answers(catalog, jid, fid, check):
         return data
     value = check.min - 1 if check.min is not None else check.max + 1
     if check.min is not None and 0 < check.min <= 1:
-        value = check.min / 2
+        value = 0 if float(check.min).is_integer() else check.min / 2
     path = check.field.replace("*", "0")
     if P.get_path(data, path, "absent") == "absent":
         pytest.skip(f"this profile has no {path}")
