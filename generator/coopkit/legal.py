@@ -56,6 +56,7 @@ class RenderedClause:
     number: str
     title: str
     body: str
+    note: str = ""
 
 
 @dataclass
@@ -214,7 +215,8 @@ def build_document(
             if clause.id == "definitions" else base
         body = render_string(env, clause.body, ctx, str(clause.path)).strip()
         heading = render_string(env, clause.title, ctx, str(clause.path) + " title")
-        rendered[clause.id] = RenderedClause(clause, number, heading, body)
+        note = render_string(env, clause.note, ctx, str(clause.path) + " note").strip() if build == "review" else ""
+        rendered[clause.id] = RenderedClause(clause, number, heading, body, note)
 
     # 3. assemble Markdown
     out = [f"# {md_escape(title)}", ""]
@@ -224,8 +226,8 @@ def build_document(
         for num, clause in items:
             item = rendered[clause.id]
             out += [f"### {num} {item.title} {{#{clause.id}}}", "", item.body, ""]
-            if build == "review" and (clause.note or clause.covers):
-                out += _note(clause, matter_titles, strings, recorder)
+            if build == "review" and (item.note or clause.covers):
+                out += _note(item, matter_titles, strings, recorder)
     covered = {m for item in rendered.values() for m in item.clause.covers}
     if spec.kind == "rules" and form.matters:
         out += _coverage_table(form, rendered, strings)
@@ -270,13 +272,13 @@ def load_strings(catalog: Catalog, language: str) -> dict[str, str]:
     return strings
 
 
-def _note(clause: Clause, matters: dict, strings: dict, recorder: _Recorder) -> list[str]:
+def _note(item: RenderedClause, matters: dict, strings: dict, recorder: _Recorder) -> list[str]:
+    """The review build's box under a clause: why it is there, and the statutory matters it covers."""
     why, covers, confirm = strings["why"], strings["covers"], strings["confirm"]
     lines = [f'!!! note "{why}"']
-    if clause.note:
-        lines.append("    " + md_escape(clause.note))
-        lines.append("")
-    for matter_id in clause.covers:
+    if item.note:
+        lines += ["    " + line for line in item.note.splitlines()] + [""]
+    for matter_id in item.clause.covers:
         matter = matters.get(matter_id)
         if matter is None:
             continue
