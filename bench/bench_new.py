@@ -33,7 +33,9 @@ print(json.dumps({"timings": timings, "peak_mib": resource.getrusage(resource.RU
 """
 
 PROFILES = {
-    "gb society, multi-stakeholder (examples/pedal-power.yml)": ROOT / "examples" / "pedal-power.yml",
+    "gb society, multi-stakeholder, English (examples/pedal-power.yml)": ROOT / "examples" / "pedal-power.yml",
+    "br cooperativa de trabalho, Portuguese + English translation (examples/rio-entregas.yml)":
+        ROOT / "examples" / "rio-entregas.yml",
 }
 
 

@@ -141,6 +141,7 @@ def check(target: str | Path, *, catalog: Catalog | None = None) -> Findings:
     findings.coverage = _coverage(profile, catalog)
     if dest:
         findings.outputs = _output_problems(dest, profile)
+        findings.outputs_checked = True
     return findings
 
 

@@ -127,13 +127,16 @@ def check(target, fmt):
     findings = api.check(target)
     sections = {"law": findings.law, "coverage": findings.coverage, "outputs": findings.outputs}
     if fmt == "json":
-        click.echo(json.dumps({"ok": findings.ok, **{k: [p.as_dict() for p in v] for k, v in sections.items()}},
+        click.echo(json.dumps({"ok": findings.ok, "outputs_checked": findings.outputs_checked,
+                               **{k: [p.as_dict() for p in v] for k, v in sections.items()}},
                               indent=2, ensure_ascii=False))
     else:
         titles = {"law": "The profile and the law", "coverage": "Matters the statute requires the rules to cover",
                   "outputs": "The written files against coop.yml and manifest.json"}
         for key, problems in sections.items():
             mark = click.style("ok", fg="green") if not problems else click.style(f"{len(problems)} problem(s)", fg="red")
+            if key == "outputs" and not findings.outputs_checked:
+                mark = "not checked (give the folder `coopkit new` wrote to check its files)"
             click.echo(f"{titles[key]}: {mark}")
             for problem in problems:
                 click.echo(f"  - {problem}")

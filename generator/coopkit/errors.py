@@ -113,6 +113,7 @@ class Findings:
     law: list[Problem] = field(default_factory=list)
     coverage: list[Problem] = field(default_factory=list)
     outputs: list[Problem] = field(default_factory=list)
+    outputs_checked: bool = False  # only for a folder that `coopkit new` wrote
 
     @property
     def ok(self) -> bool:
