@@ -12,7 +12,7 @@ from coopkit.catalog import Catalog
 from coopkit.context import template_context
 from coopkit.documents import render_documents, write_documents
 
-from conftest import ROOT, founders, pdf_text
+from conftest import ROOT, pdf_text
 
 CATALOG = Catalog()
 FORMS = [(j.id, f.id) for j in CATALOG.jurisdictions.values() for f in j.forms]

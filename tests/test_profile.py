@@ -93,12 +93,20 @@ def test_law_checks_cite_the_statute_and_draft_lets_too_few_founders_through(cat
     assert "governance.special_majority_percent: is 60" in str(caught.value)
 
 
-def test_class_weighted_voting_refused_where_the_law_has_no_provision(catalog, tmp_path):
-    weighted = resolved(catalog, coop_type="multi-stakeholder", governance={"class_weighted_voting": True})
-    for cls, weight in zip(weighted["member_classes"], (60, 40, 0)):
-        cls["vote_weight_percent"] = weight
-    weighted["member_classes"][2]["voting"] = False
-    assert P.validate(weighted, catalog).governance.class_weighted_voting  # gb allows it (Somerset rules)
+def test_class_weighted_voting_where_the_law_allows_it_and_refused_with_a_citation_where_not(catalog):
+    def weighted(jurisdiction):
+        data = resolved(catalog, jurisdiction=jurisdiction, coop_type="multi-stakeholder",
+                        governance={"class_weighted_voting": True})
+        for cls, weight in zip(data["member_classes"], (60, 40, 0), strict=True):
+            cls["vote_weight_percent"] = weight
+        data["member_classes"][2]["voting"] = False
+        return data
+
+    assert P.validate(weighted("gb"), catalog).governance.class_weighted_voting  # gb: Somerset-style rules
+    with pytest.raises(ProfileError) as caught:
+        P.validate(weighted("us-tx"), catalog)
+    message = str(caught.value)
+    assert "governance.class_weighted_voting: is true, but the law" in message and "251.254" in message
 
 
 def test_suffix_is_added_once(catalog):

@@ -155,9 +155,7 @@ class Interview:
             return answers
 
     def _when(self, q: Question, view: dict) -> bool:
-        from .profile import Profile as _P  # noqa: F401 - keep the namespace explicit
-
-        context = {k: v for k, v in view.items()}
+        context = dict(view)
         for key in ("governance", "surplus", "sweat_equity", "capital", "platform"):
             base = model_default(key)
             context[key] = deep_merge(base.model_dump() if base is not _MISSING else {}, view.get(key) or {})
