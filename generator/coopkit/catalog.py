@@ -28,6 +28,24 @@ def default_data_root() -> Path:
 class _Data(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    # Text of this item in other languages: {"pt-BR": {"title": "...", "description": "..."}}. Only
+    # prose; numbers, dates and citations are the same in every language.
+    i18n: dict[str, dict[str, str]] = {}
+
+    def localized(self, language: str | None):
+        """A copy with its prose (and its parts' prose) in `language` where the data has it."""
+        updates: dict[str, Any] = {}
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            if isinstance(value, _Data):
+                updates[name] = value.localized(language)
+            elif isinstance(value, list) and value and isinstance(value[0], _Data):
+                updates[name] = [item.localized(language) for item in value]
+            elif isinstance(value, dict) and value and isinstance(next(iter(value.values())), _Data):
+                updates[name] = {k: v.localized(language) for k, v in value.items()}
+        updates.update(_in_language(self.i18n, language) or {})
+        return self.model_copy(update=updates) if updates else self
+
 
 class Cited(_Data):
     """A legal fact or limit with the source that establishes it."""

@@ -400,6 +400,8 @@ def handbook_html(profile: Profile, catalog: Catalog, context: dict, *, document
                   overlays: list[Path] = (), language: str = "en", profile_dir: Path | None = None) -> str:
     words = load_words(catalog, language)
     ctx = {**context, "language": language, "words": words, "s": words["strings"],
+           "form": context["form"].localized(language), "jurisdiction": context["jurisdiction"].localized(language),
+           "vocab": context["sector"].vocabulary_for(language),
            "glossary": words["glossary"]["terms"], "coops": words["coops"]["coops"], "_handbook_root": catalog.handbook}
     ctx.update(figures(profile, ctx, words, language, documents))
     chapters = render_chapters(load_chapters(catalog, language, list(overlays)), catalog, ctx, list(overlays))

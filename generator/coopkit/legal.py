@@ -175,7 +175,9 @@ def build_document(
     env = markdown_env(dirs)
     strings = load_strings(catalog, language)
     recorder = _Recorder(load_terms(dirs), form, build, strings)
-    base = {**context, "language": language, "strings": strings, "vocab": context["sector"].vocabulary_for(language), "build": build, "member_class": member_class,
+    form = form.localized(language)
+    base = {**context, "language": language, "strings": strings, "vocab": context["sector"].vocabulary_for(language),
+            "form": form, "jurisdiction": jurisdiction.localized(language), "build": build, "member_class": member_class,
             "term": recorder.term, "fact": recorder.fact, "to_confirm": recorder.flag}
 
     # 1. conditions, then numbers

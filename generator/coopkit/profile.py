@@ -307,7 +307,7 @@ def resolve(answers: dict, catalog: Catalog) -> dict:
         coop_type = data.get("coop_type") or sector.default_coop_type
         language = data.get("language")
         data["member_classes"] = [
-            {**c.model_dump(exclude={"types", "labels", "descriptions"}),
+            {**c.model_dump(exclude={"types", "labels", "descriptions", "i18n"}),
              "label": _in_language(c.labels, language) or c.label,
              "description": _in_language(c.descriptions, language) or c.description}
             for c in sector.classes_for(coop_type)

@@ -104,7 +104,7 @@ def template_data(declared: dict[str, str], context: dict, rules_title: str, rul
     profile), `full_name`, `sector` (id, name, vocabulary), `rules_title`, `rules_markdown`. Any other
     declared name is looked up among the profile's fields, then the sector's vocabulary."""
     sector = context["sector"]
-    vocabulary = context["vocab"].model_dump()  # in the co-op's language where the sector has it
+    vocabulary = context["vocab"].model_dump(exclude={"i18n"})  # in the co-op's language where the sector has it
     known = {"coop": context["coop"], "full_name": context["full_name"], "rules_title": rules_title,
              "rules_markdown": rules_markdown, "vocabulary": vocabulary, **vocabulary, **context["coop"]}
     data = {}
