@@ -191,3 +191,24 @@ def test_a_cookiecutter_template_gets_the_profile_and_stays_inside_platform(tmp_
                           str(tmp_path / "trusted"))
     assert trusted.returncode == 0, trusted.stderr
     assert (tmp_path / "trusted" / "platform" / "HOOK_RAN").exists()
+
+
+def test_render_after_a_profile_edit_updates_everything_from_the_bundled_template(tmp_path):
+    out = tmp_path / "coop"
+    assert run_coopkit("new", "--answers", str(EXAMPLE), str(out)).returncode == 0
+    platform = out / "platform"
+    (platform / "NOTES.md").write_text("ours\n")
+    git("add", "-A", cwd=platform)
+    git("commit", "-q", "-m", "Our notes", cwd=platform)
+    coop = out / "coop.yml"
+    coop.write_text(coop.read_text().replace("special_majority_percent: 75", "special_majority_percent: 80"))
+    stale = run_coopkit("check", str(out))
+    assert stale.returncode == 1 and "coop.yml: has changed" in stale.stdout
+    rendered = run_coopkit("render", str(out))
+    assert rendered.returncode == 0, rendered.stderr
+    assert "80%" in (out / "legal" / "rules.md").read_text()
+    assert "80" in str(yaml.safe_load((platform / "governance" / "governance.yml").read_text()))
+    assert (platform / "NOTES.md").read_text() == "ours\n"
+    log = git("log", "--format=%s", cwd=platform).splitlines()
+    assert log[0].startswith("Update the platform") and "Our notes" in log
+    assert run_coopkit("check", str(out)).returncode == 0
