@@ -97,3 +97,33 @@ def test_the_cli_interview_asks_in_groups_and_writes_the_answers(tmp_path):
         assert group in result.output
     coop = (tmp_path / "coop" / "coop.yml").read_text()
     assert "name: Interactive Co" in coop and "name: Cleo" in coop and "sector: cleaning" in coop
+
+
+def test_an_answer_the_law_refuses_is_asked_again_and_the_rest_is_kept(tmp_path):
+    from click.testing import CliRunner
+
+    from coopkit.cli import main
+
+    # special majority typed as 60 (refused: at least 66.67 for a gb society), then 75 when asked again
+    answers = tmp_path / "a.yml"
+    answers.write_text("name: Kept Co\nsector: care\njurisdiction: gb\nregion: Leeds\n"
+                       "founders: [{name: A}, {name: B}, {name: C}]\n"
+                       "governance: {special_majority_percent: 60}\n")
+    result = CliRunner().invoke(main, ["new", "--interactive", "--answers", str(answers), str(tmp_path / "coop")],
+                                input="\n" * 40 + "75\n" + "\n" * 10)
+    assert result.exit_code == 0, result.output
+    assert "governance.special_majority_percent: is 60" in result.output and "Please answer these again" in result.output
+    coop = (tmp_path / "coop" / "coop.yml").read_text()
+    assert "special_majority_percent: 75" in coop and "region: Leeds" in coop
+
+
+def test_the_destination_is_checked_before_any_question(tmp_path):
+    from click.testing import CliRunner
+
+    from coopkit.cli import main
+
+    (tmp_path / "taken").mkdir()
+    (tmp_path / "taken" / "x").write_text("x")
+    result = CliRunner().invoke(main, ["new", "--interactive", str(tmp_path / "taken")], input="")
+    assert result.exit_code == 5 and "not empty" in result.output
+    assert "The co-op" not in result.output  # no question was asked

@@ -20,8 +20,8 @@ from . import __version__
 from .catalog import Catalog
 from .context import template_context
 from .documents import render_documents, write_documents
-from .errors import DestinationError, Findings, Problem, UsageError
-from .interview import gather_answers
+from .errors import DestinationError, Findings, Problem, ProfileError, UsageError
+from .interview import Interview, given_answers
 from .legal import coverage_problems, document_spec
 from .profile import Profile, dump_profile, law_problems, load_answers, resolve, validate
 from .render import markdown_env, render_string
@@ -48,13 +48,30 @@ def build_profile(*, answers_file: str | Path | None = None, sets: tuple[str, ..
     """Answers file < --set, then the interview for what is missing, then validation against the law."""
     catalog = catalog or Catalog()
     kwargs = {k: v for k, v in (("prompt", prompt), ("echo", echo)) if v is not None}
-    answers = gather_answers(catalog, answers_file=Path(answers_file) if answers_file else None, sets=tuple(sets),
-                             use_defaults=defaults, interactive=interactive, **kwargs)
+    interview = Interview(catalog, interactive=interactive, use_defaults=defaults, **kwargs)
+    answers = interview.run(given_answers(Path(answers_file) if answers_file else None, tuple(sets)))
     source = str(answers_file) if answers_file else "the answers"
-    profile = validate(resolve(answers, catalog), catalog, source=source, draft=draft)
+    for attempt in range(1, 6):
+        try:
+            profile = validate(resolve(answers, catalog), catalog, source=source, draft=draft)
+            break
+        except ProfileError as error:
+            keys = interview.questions_for(error.problems) if interview.interactive else []
+            if not keys or attempt == 5:
+                raise
+            interview.echo(f"{error}\nPlease answer these again.")  # a person is there: ask, keep the rest
+            answers = interview.ask_again(answers, keys)
     if profile.document_date is None:
         profile = profile.model_copy(update={"document_date": dt.date.today()})
     return profile
+
+
+def keep_answers(profile: Profile) -> Path:
+    """Save typed answers where they survive a failed run (the system's temporary folder)."""
+    handle, name = tempfile.mkstemp(prefix="coopkit-answers-", suffix=".yml")
+    with os.fdopen(handle, "w", encoding="utf-8") as out:
+        out.write(dump_profile(profile))
+    return Path(name)
 
 
 def load_profile(path: str | Path, *, catalog: Catalog | None = None, draft: bool = False) -> Profile:
@@ -69,7 +86,7 @@ def new(profile: Profile, dest: str | Path, *, force: bool = False, build: str =
     catalog = catalog or Catalog()
     timings = timings if timings is not None else Timings()
     dest = Path(dest)
-    _check_destination(dest, force)
+    check_destination(dest, force)
     overlay_dir = _overlay(profile, overlay, base_dir)
     template = _path(platform_template) or _relative(profile.platform_template, base_dir)
     if platform_template:  # remember it in coop.yml, like every other answer
@@ -277,7 +294,8 @@ def _output_problems(dest: Path, profile: Profile) -> list[Problem]:
     return problems
 
 
-def _check_destination(dest: Path, force: bool) -> None:
+def check_destination(dest: Path, force: bool) -> None:
+    """Refuse a DEST that cannot be written as asked (the CLI calls it before the interview too)."""
     if dest.exists() and not dest.is_dir():
         raise DestinationError(f"{dest} exists and is a file. Choose another destination.")
     if force and dest.exists() and dest.resolve() in (Path.cwd(), *Path.cwd().parents):

@@ -56,11 +56,13 @@ def _answer_options(command):
     return command
 
 
+def _interactive_default(interactive):
+    return sys.stdin.isatty() and sys.stdout.isatty() if interactive is None else interactive
+
+
 def _profile(answers_file, sets, defaults, draft, interactive):
-    if interactive is None:
-        interactive = sys.stdin.isatty() and sys.stdout.isatty()
-    return api.build_profile(answers_file=answers_file, sets=sets, defaults=defaults, interactive=interactive,
-                             draft=draft)
+    return api.build_profile(answers_file=answers_file, sets=sets, defaults=defaults,
+                             interactive=_interactive_default(interactive), draft=draft)
 
 
 @main.command()
@@ -73,11 +75,18 @@ def _profile(answers_file, sets, defaults, draft, interactive):
 @click.option("--trust", is_flag=True, help="Let the platform template run its own hooks or tasks.")
 def new(dest, answers_file, sets, defaults, draft, build, overlay, interactive, force, platform_template, trust):
     """Ask about the co-op (or read --answers), then write DEST: coop.yml, platform/, legal/, handbook/."""
+    api.check_destination(dest, force)  # before asking anything, so no answer is typed in vain
     profile = _profile(answers_file, sets, defaults, draft, interactive)
     timings = api.Timings()
-    manifest = api.new(profile, dest, force=force, build=build, draft=draft, overlay=overlay,
-                       platform_template=platform_template, trust=trust,
-                       base_dir=_folder(answers_file), timings=timings)
+    try:
+        manifest = api.new(profile, dest, force=force, build=build, draft=draft, overlay=overlay,
+                           platform_template=platform_template, trust=trust,
+                           base_dir=_folder(answers_file), timings=timings)
+    except CoopkitError as error:
+        if _interactive_default(interactive) and not defaults:  # keep what the founders typed
+            kept = api.keep_answers(profile)
+            error.message += f"\nYour answers are kept in {kept}: run again with --answers {kept}"
+        raise
     _summary(dest, manifest, sum(timings.values()))
 
 

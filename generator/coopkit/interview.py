@@ -147,6 +147,30 @@ class Interview:
             raise MissingAnswersError(missing)
         return answers
 
+    def questions_for(self, problems) -> list[str]:
+        """The question keys behind a list of problems (`founders.0.email` → founders, `surplus` →
+        its four shares), so an interactive founder is asked those again instead of starting over."""
+        keys = []
+        for problem in problems:
+            field = problem.field
+            for q in self.questions:
+                if field == q.key or field.startswith(q.key + ".") or q.key.startswith(field + "."):
+                    if q.key not in keys:
+                        keys.append(q.key)
+        return keys
+
+    def ask_again(self, answers: dict, keys: list[str]) -> dict:
+        """Forget these answers and ask for them again."""
+        import copy
+
+        answers = copy.deepcopy(answers)
+        for key in keys:
+            *parents, last = key.split(".")
+            node = get_path(answers, ".".join(parents)) if parents else answers
+            if isinstance(node, dict):
+                node.pop(last, None)
+        return self.run(answers)
+
     # -- helpers --------------------------------------------------------------------------
     def _view(self, answers: dict) -> dict:
         try:
@@ -226,11 +250,16 @@ class Interview:
         return founders
 
 
-def gather_answers(catalog: Catalog, *, answers_file: Path | None, sets: tuple[str, ...], use_defaults: bool,
-                   interactive: bool, prompt=click.prompt, echo=click.echo) -> dict:
-    """Layer the answers file under --set, then run the interview for what is still missing."""
+def given_answers(answers_file: Path | None, sets: tuple[str, ...]) -> dict:
+    """The answers file with --set on top: what the founders said before any question."""
     from .profile import load_answers
 
     given = load_answers(answers_file) if answers_file else {}
-    given = clean_text(apply_sets(given, parse_set(sets)), source=str(answers_file or "--set"))
-    return Interview(catalog, interactive=interactive, use_defaults=use_defaults, prompt=prompt, echo=echo).run(given)
+    return clean_text(apply_sets(given, parse_set(sets)), source=str(answers_file or "--set"))
+
+
+def gather_answers(catalog: Catalog, *, answers_file: Path | None, sets: tuple[str, ...], use_defaults: bool,
+                   interactive: bool, prompt=click.prompt, echo=click.echo) -> dict:
+    """Layer the answers file under --set, then run the interview for what is missing."""
+    interview = Interview(catalog, interactive=interactive, use_defaults=use_defaults, prompt=prompt, echo=echo)
+    return interview.run(given_answers(answers_file, sets))
