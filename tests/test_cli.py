@@ -231,3 +231,22 @@ def test_debug_shows_the_traceback_for_developers(tmp_path):
                          str(tmp_path / "x"))
     assert result.returncode != 0 and "Traceback" in result.stderr
     assert os.environ.get("COOPKIT_CACHE")
+
+
+def test_final_build_is_clean_with_signature_blocks(tmp_path):
+    result = run_coopkit("legal", "--answers", str(EXAMPLE), "--build", "final", "-o", str(tmp_path / "legal"))
+    assert result.returncode == 0, result.stderr
+    rules = (tmp_path / "legal" / "rules.md").read_text()
+    assert "Why this clause" not in rules and "to confirm" not in rules
+    signatures = rules.split("Signatures")[-1]
+    for name in ("Amara Okafor", "Tomás Ó Briain", "Zoë Lefèvre", "Stokes Croft Bakery", "Secretary"):
+        assert name in signatures
+    text = " ".join(pdf_text(tmp_path / "legal" / "founding-minutes.pdf").split())
+    assert "Chair" in text and "DRAFT" not in text
+
+
+def test_list_documents_names_every_form_s_files():
+    rows = json.loads(run_coopkit("list", "documents", "--format", "json").stdout)
+    gb = {(r["form"], r["filename"]) for r in rows if r["jurisdiction"] == "gb"}
+    assert ("registered-society", "rules") in gb and ("company-limited-by-guarantee", "articles-of-association") in gb
+    assert {r["jurisdiction"] for r in rows} >= {"gb", "de", "br", "fr", "us-ny", "ca"}
