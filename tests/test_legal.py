@@ -211,3 +211,11 @@ def test_an_overlay_replaces_a_clause_and_adds_css(tmp_path):
     md = (out / "rules.md").read_text(encoding="utf-8")
     assert "Disputes and the Lab's mediation service" in md and "mediation service" in md
     assert "rgb(1, 2, 3)" in (out / "rules.html").read_text(encoding="utf-8")
+
+
+def test_a_form_without_share_capital_never_mentions_shares(tmp_path):
+    profile = valid_profile(CATALOG, "gb", "company-limited-by-guarantee", "multi-stakeholder")
+    context = {**template_context(profile, CATALOG), "build": "review"}
+    for doc in render_documents(profile, CATALOG, context):
+        prose = "\n".join(line for line in doc.markdown.splitlines() if not line.startswith("    "))  # not notes
+        assert "Share" not in prose, doc.filename

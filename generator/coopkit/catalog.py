@@ -135,6 +135,7 @@ class LegalForm(_Data):
     matters: list[Matter] = []
     registration: Registration
     class_weighted_voting: Cited | None = None  # present when the law allows it; absent: refused
+    share_capital: bool = True  # false for forms without shares (a company limited by guarantee)
     languages: list[str] = []  # document languages; default: the jurisdiction's official ones
 
     def full_name(self, name: str) -> str:
