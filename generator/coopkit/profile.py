@@ -479,36 +479,29 @@ def _scalar(value: Any) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
-def _description(model: type[BaseModel], name: str) -> str:
-    info = model.model_fields[name]
-    return info.description or ""
-
-
-def _emit(model: type[BaseModel], data: dict, indent: int, out: list[str]) -> None:
+def _emit(model: type[BaseModel], data: dict, indent: int, out: list[str], comments: bool = True) -> None:
+    """Write `data` as YAML in the model's field order, each field with its description as a comment
+    (list items after the first skip the comments: they would only repeat them)."""
     pad = " " * indent
     for name, info in model.model_fields.items():
         value = data.get(name)
-        comment = _description(model, name)
-        annotation = info.annotation
-        sub = _submodel(annotation)
+        note = f"  # {info.description}" if comments and info.description else ""
+        sub = _submodel(info.annotation)
         if sub is not None and isinstance(value, dict):
-            out.append(f"{pad}{name}:" + (f"  # {comment}" if comment else ""))
-            _emit(sub, value, indent + 2, out)
+            out.append(f"{pad}{name}:{note}")
+            _emit(sub, value, indent + 2, out, comments)
         elif isinstance(value, list) and value and isinstance(value[0], dict):
-            item_model = _submodel(_list_item(annotation))
-            out.append(f"{pad}{name}:" + (f"  # {comment}" if comment else ""))
-            for item in value:
+            item_model = _submodel(_list_item(info.annotation))
+            out.append(f"{pad}{name}:{note}")
+            for number, item in enumerate(value):
                 lines: list[str] = []
-                _emit(item_model, item, indent + 4, lines)
+                _emit(item_model, item, indent + 4, lines, comments and number == 0)
                 lines[0] = f"{pad}  - " + lines[0].lstrip()
                 out.extend(lines)
         elif isinstance(value, list):
-            inner = ", ".join(_scalar(v) for v in value)
-            line = f"{pad}{name}: [{inner}]"
-            out.append(line + (f"  # {comment}" if comment else ""))
+            out.append(f"{pad}{name}: [{', '.join(_scalar(v) for v in value)}]{note}")
         else:
-            line = f"{pad}{name}: {_scalar(value)}"
-            out.append(line + (f"  # {comment}" if comment else ""))
+            out.append(f"{pad}{name}: {_scalar(value)}{note}")
 
 
 def _submodel(annotation: Any) -> type[BaseModel] | None:
