@@ -212,3 +212,19 @@ def test_render_after_a_profile_edit_updates_everything_from_the_bundled_templat
     log = git("log", "--format=%s", cwd=platform).splitlines()
     assert log[0].startswith("Update the platform") and "Our notes" in log
     assert run_coopkit("check", str(out)).returncode == 0
+
+
+def test_a_copier_template_with_tasks_needs_trust(tmp_path):
+    template = tmp_path / "tpl"
+    (template / "project").mkdir(parents=True)
+    (template / "copier.yml").write_text('_subdirectory: project\n_tasks: ["touch TASK_RAN"]\n'
+                                         'name: {type: str, default: "x"}\nregion: {type: str, default: "nowhere"}\n')
+    (template / "project" / "about.txt.jinja").write_text("{{ name }} in {{ region }}\n")
+    refused = run_coopkit("new", "--answers", str(EXAMPLE), "--platform-template", str(template), str(tmp_path / "a"))
+    assert refused.returncode == 2 and "--trust" in refused.stderr
+    assert not (tmp_path / "a").exists()
+    trusted = run_coopkit("new", "--answers", str(EXAMPLE), "--platform-template", str(template), "--trust",
+                          str(tmp_path / "b"))
+    assert trusted.returncode == 0, trusted.stderr
+    assert (tmp_path / "b" / "platform" / "about.txt").read_text() == "Pedal Power Couriers in Bristol\n"
+    assert (tmp_path / "b" / "platform" / "TASK_RAN").exists()
