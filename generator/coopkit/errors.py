@@ -72,12 +72,13 @@ class MissingAnswersError(CoopkitError):
 
     exit_code = 4
 
-    def __init__(self, missing: list[str]):
+    def __init__(self, missing: list[str], *, defaults: bool = False):
         self.missing = missing
         listed = "\n".join(f"  - {m}" for m in missing)
+        why = ("With --defaults nothing is asked, and these answers have no default:" if defaults
+               else "No terminal to ask on, and these answers are missing:")
         super().__init__(
-            "No terminal to ask on, and these answers are missing:\n"
-            f"{listed}\n"
+            f"{why}\n{listed}\n"
             "Give them with --answers FILE or --set key=value (or run in a terminal to be asked)."
         )
 

@@ -119,6 +119,7 @@ class Interview:
                  prompt: Callable[..., Any] = click.prompt, echo: Callable[[str], None] = click.echo):
         self.catalog = catalog
         self.interactive = interactive and not use_defaults
+        self.use_defaults = use_defaults
         self.questions = load_questions(catalog)
         self.env = markdown_env([])
         self.prompt = prompt
@@ -144,7 +145,7 @@ class Interview:
                 self.echo(click.style(f"\n{group}", bold=True))
             set_path(answers, q.key, self._ask(q, default, answers))
         if missing:
-            raise MissingAnswersError(missing)
+            raise MissingAnswersError(missing, defaults=self.use_defaults)
         return answers
 
     def questions_for(self, problems) -> list[str]:
