@@ -250,3 +250,16 @@ def test_list_documents_names_every_form_s_files():
     gb = {(r["form"], r["filename"]) for r in rows if r["jurisdiction"] == "gb"}
     assert ("registered-society", "rules") in gb and ("company-limited-by-guarantee", "articles-of-association") in gb
     assert {r["jurisdiction"] for r in rows} >= {"gb", "de", "br", "fr", "us-ny", "ca"}
+
+
+def test_legal_and_handbook_never_overwrite_without_force(tmp_path):
+    out = tmp_path / "docs"
+    out.mkdir()
+    (out / "mine.md").write_text("keep")
+    for command in ("legal", "handbook"):
+        refused = run_coopkit(command, "--answers", str(EXAMPLE), "-o", str(out))
+        assert refused.returncode == 5 and "--force" in refused.stderr
+        assert [p.name for p in out.iterdir()] == ["mine.md"]
+    forced = run_coopkit("handbook", "--answers", str(EXAMPLE), "-o", str(out), "--force")
+    assert forced.returncode == 0, forced.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["handbook.html", "handbook.pdf"]

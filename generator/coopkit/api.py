@@ -124,26 +124,34 @@ def render(dest: str | Path, *, build: str = "review", draft: bool = False, over
 
 
 def legal(profile: Profile, out: str | Path, *, build: str = "review", draft: bool = False,
-          overlay: str | Path | None = None, profile_dir: Path | None = None,
+          overlay: str | Path | None = None, profile_dir: Path | None = None, force: bool = False,
           catalog: Catalog | None = None) -> list[Path]:
-    """Only the legal documents, into OUT."""
+    """Only the legal documents, into OUT (written as a whole, like DEST)."""
     catalog = catalog or Catalog()
+    out = Path(out)
+    check_destination(out, force)
     context = {**template_context(profile, catalog, draft=draft), "build": build}
     overlay_dir = _overlay(profile, overlay, profile_dir)
     docs = render_documents(profile, catalog, context, build=build, overlay=overlay_dir)
-    return write_documents(docs, Path(out), catalog, context, overlay=overlay_dir)
+    with _staging(out) as stage:
+        written = write_documents(docs, stage, catalog, context, overlay=overlay_dir)
+    return [out / path.name for path in written]
 
 
 def handbook(profile: Profile, out: str | Path, *, overlay: str | Path | None = None, language: str | None = None,
-             profile_dir: Path | None = None, catalog: Catalog | None = None) -> list[Path]:
+             profile_dir: Path | None = None, force: bool = False, catalog: Catalog | None = None) -> list[Path]:
     """Only the handbook, into OUT (`profile_dir`: where coop.yml is, for the incubator's overlay and logo)."""
     from .handbook import render_handbook
 
     catalog = catalog or Catalog()
+    out = Path(out)
+    check_destination(out, force)
     context = template_context(profile, catalog)
     docs = render_documents(profile, catalog, {**context, "build": "review"})
-    return render_handbook(profile, catalog, context, Path(out), documents=docs, overlay=_path(overlay),
-                           language=language, profile_dir=profile_dir)
+    with _staging(out) as stage:
+        written = render_handbook(profile, catalog, context, stage, documents=docs, overlay=_path(overlay),
+                                  language=language, profile_dir=profile_dir)
+    return [out / path.name for path in written]
 
 
 def check(target: str | Path, *, catalog: Catalog | None = None) -> Findings:

@@ -45,6 +45,7 @@ _build = click.option("--build", type=click.Choice(api.BUILDS), default="review"
                       help="review: notes, citations and flags for your lawyer; final: clean text with signature blocks.")
 _overlay = click.option("--overlay", type=click.Path(file_okay=False, path_type=Path),
                         help="An incubator's folder of chapters, clauses, CSS and logo that replace or add to coopkit's.")
+_force = click.option("--force", is_flag=True, help="Replace the output folder if it exists and is not empty.")
 _interactive = click.option("--interactive/--no-interactive", default=None,
                             help="Ask questions (default: only when a person is at the terminal).")
 
@@ -69,7 +70,7 @@ def _profile(answers_file, sets, defaults, draft, interactive):
 @click.argument("dest", type=click.Path(path_type=Path), default=Path("my-coop"))
 @_answer_options
 @_build
-@click.option("--force", is_flag=True, help="Replace DEST if it exists and is not empty.")
+@_force
 @click.option("--platform-template", type=click.Path(file_okay=False, path_type=Path),
               help="Your own copier or cookiecutter template for the platform, instead of coopkit's.")
 @click.option("--trust", is_flag=True, help="Let the platform template run its own hooks or tasks.")
@@ -108,10 +109,12 @@ def render(dest, draft, build, overlay, trust):
 @_build
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("legal"),
               show_default=True, help="Folder to write the documents into.")
-def legal(answers_file, sets, defaults, draft, build, overlay, interactive, output):
+@_force
+def legal(answers_file, sets, defaults, draft, build, overlay, interactive, output, force):
     """Only the legal documents (Markdown, HTML, PDF)."""
     profile = _profile(answers_file, sets, defaults, draft, interactive)
-    for path in api.legal(profile, output, build=build, draft=draft, overlay=overlay, profile_dir=_folder(answers_file)):
+    for path in api.legal(profile, output, build=build, draft=draft, overlay=overlay, profile_dir=_folder(answers_file),
+                          force=force):
         click.echo(path)
 
 
@@ -120,10 +123,12 @@ def legal(answers_file, sets, defaults, draft, build, overlay, interactive, outp
 @click.option("--language", help="Language of the handbook (en, pt-BR, es); default: from the profile.")
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("handbook"),
               show_default=True, help="Folder to write the handbook into.")
-def handbook(answers_file, sets, defaults, draft, overlay, interactive, language, output):
+@_force
+def handbook(answers_file, sets, defaults, draft, overlay, interactive, language, output, force):
     """Only the handbook (PDF and HTML)."""
     profile = _profile(answers_file, sets, defaults, draft, interactive)
-    for path in api.handbook(profile, output, overlay=overlay, language=language, profile_dir=_folder(answers_file)):
+    for path in api.handbook(profile, output, overlay=overlay, language=language, profile_dir=_folder(answers_file),
+                             force=force):
         click.echo(path)
 
 
