@@ -208,7 +208,7 @@ def test_translations_are_complete(translated):
 def test_every_jurisdiction_renders_its_registration_chapter(jid):
     profile = jurisdiction_profile(jid)
     context = template_context(profile, CATALOG)
-    form = context["form"]
+    form = context["form"].localized(handbook_language(profile, CATALOG))  # the chapter's own language
     # documents=[]: the chapter must not depend on the legal documents' own data being complete
     html = handbook_html(profile, CATALOG, context, documents=[], language=handbook_language(profile, CATALOG))
     registration = html.split('id="ch-registration"', 1)[1].split('<section class="chapter', 1)[0]

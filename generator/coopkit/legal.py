@@ -174,8 +174,8 @@ def build_document(
     dirs = clause_dirs(catalog, jurisdiction, language, overlay)
     env = markdown_env(dirs)
     strings = load_strings(catalog, language)
+    form = form.localized(language)  # the form's prose (facts, matters, registrar) in this language
     recorder = _Recorder(load_terms(dirs), form, build, strings)
-    form = form.localized(language)
     base = {**context, "language": language, "strings": strings, "vocab": context["sector"].vocabulary_for(language),
             "form": form, "jurisdiction": jurisdiction.localized(language), "build": build, "member_class": member_class,
             "term": recorder.term, "fact": recorder.fact, "to_confirm": recorder.flag}
