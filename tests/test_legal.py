@@ -219,3 +219,40 @@ def test_a_form_without_share_capital_never_mentions_shares(tmp_path):
     for doc in render_documents(profile, CATALOG, context):
         prose = "\n".join(line for line in doc.markdown.splitlines() if not line.startswith("    "))  # not notes
         assert "Share" not in prose, doc.filename
+
+
+def test_rendering_never_fetches_from_the_network_or_outside_coopkit_s_files(tmp_path):
+    """An overlay's CSS asks for a remote stylesheet, a remote image and a local file outside the
+    allowed folders: the PDF is still written, and nothing is fetched."""
+    import http.server
+    import threading
+
+    hits = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - the http.server API
+            hits.append(self.path)
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    port = server.server_address[1]
+    secret = tmp_path / "secret.png"
+    secret.write_bytes(b"not for the PDF")
+    overlay = tmp_path / "lab"
+    overlay.mkdir()
+    (overlay / "legal.css").write_text(
+        f'@import url("http://127.0.0.1:{port}/remote.css");\n'
+        f'h1 {{ background: url("http://127.0.0.1:{port}/tracker.png"); }}\n'
+        f'h2 {{ background: url("file://{secret}"); }}\n')
+    profile = valid_profile(CATALOG, "gb", "registered-society")
+    try:
+        api.legal(profile, tmp_path / "out", overlay=overlay)
+    finally:
+        server.shutdown()
+    assert (tmp_path / "out" / "rules.pdf").stat().st_size > 10_000
+    assert hits == []
