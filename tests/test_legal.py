@@ -256,3 +256,17 @@ def test_rendering_never_fetches_from_the_network_or_outside_coopkit_s_files(tmp
         server.shutdown()
     assert (tmp_path / "out" / "rules.pdf").stat().st_size > 10_000
     assert hits == []
+
+
+def test_an_overlay_clause_cannot_escape_the_template_sandbox(tmp_path):
+    from coopkit.errors import DataError
+
+    overlay = tmp_path / "lab"
+    (overlay / "clauses" / "en").mkdir(parents=True)
+    (overlay / "clauses" / "en" / "disputes.md").write_text(
+        "---\nid: disputes\ntitle: Disputes\ncovers: [disputes]\nnote: x\n---\n"
+        "{{ ''.__class__.__mro__[1].__subclasses__() }}\n", encoding="utf-8")
+    profile = valid_profile(CATALOG, "gb", "registered-society")
+    with pytest.raises(DataError, match="unsafe|not safely accessible|__class__"):
+        api.legal(profile, tmp_path / "out", overlay=overlay)
+    assert not (tmp_path / "out").exists()
