@@ -186,6 +186,8 @@ def test_documents_are_in_the_official_language_with_an_english_translation(jid,
         assert [c.clause.id for c in doc.clauses] == [c.clause.id for c in translation.clauses]
         assert f"## {article} 1." in doc.markdown and "## Article 1." in translation.markdown
         assert translation.filename == doc.filename + ".en"
+        # defaults the founders did not change (objects, beneficiary) are in the official language too
+        assert "To run a fair" not in doc.markdown and "co-operative development fund" not in doc.markdown
         # each clause is written in its language: the official text is not the English text
         assert [c.body for c in doc.clauses] != [c.body for c in translation.clauses]
         for clause in translation.clauses:
