@@ -19,7 +19,7 @@ from typing import Iterator
 from . import __version__
 from .catalog import Catalog
 from .context import template_context
-from .documents import render_documents, write_documents
+from .documents import render_documents, render_rules, write_documents
 from .errors import DestinationError, Findings, Problem, ProfileError, UsageError
 from .interview import Interview, given_answers
 from .legal import coverage_problems, document_spec
@@ -234,8 +234,7 @@ def _write_outputs(stage: Path, profile: Profile, catalog: Catalog, *, build: st
 
 def _rules_for_platform(profile: Profile, catalog: Catalog, context: dict, overlay: Path | None) -> tuple[str, str]:
     """The clean (final) rules in the document language, for the platform's rules page."""
-    docs = render_documents(profile, catalog, {**context, "build": "final"}, build="final", overlay=overlay)
-    rules = next(d for d in docs if d.spec.kind == "rules" and not d.translation_of)
+    rules = render_rules(profile, catalog, context, build="final", overlay=overlay)[0]
     return rules.title, rules.markdown
 
 
@@ -269,8 +268,7 @@ def _platform_provenance(platform: Path) -> dict:
 
 
 def _coverage(profile: Profile, catalog: Catalog) -> list[Problem]:
-    context = {**template_context(profile, catalog, draft=True), "build": "final"}
-    docs = [d for d in render_documents(profile, catalog, context, build="final") if d.spec.kind == "rules"]
+    docs = render_rules(profile, catalog, template_context(profile, catalog, draft=True))
     form = catalog.jurisdiction(profile.jurisdiction).form(profile.legal_form)
     return [Problem(f"legal/{docs[0].filename if docs else 'rules'}", f"no clause covers the required matter "
                     f"{title!r}", "Add a clause covering it (covers: [" + matter + "])", cite)

@@ -30,6 +30,17 @@ def render_documents(profile: Profile, catalog: Catalog, context: dict, *, build
     return rendered
 
 
+def render_rules(profile: Profile, catalog: Catalog, context: dict, *, build: str = "final",
+                 overlay: Path | None = None) -> list[RenderedDocument]:
+    """Only the rules-kind documents, in the document language (for the platform and `check`)."""
+    jurisdiction = catalog.jurisdiction(profile.jurisdiction)
+    form = jurisdiction.form(profile.legal_form)
+    specs = [document_spec(catalog, jurisdiction, doc_id) for doc_id in form.documents]
+    return [build_document(catalog, jurisdiction, form, spec, {**context, "build": build},
+                           language=profile.language or "en", build=build, overlay=overlay)
+            for spec in specs if spec.kind == "rules"]
+
+
 def document_html(doc: RenderedDocument, catalog: Catalog, context: dict, overlay: Path | None = None) -> str:
     from .legal import load_strings
 
@@ -82,4 +93,4 @@ def write_documents(docs: list[RenderedDocument], out_dir: Path, catalog: Catalo
     return written
 
 
-__all__ = ["render_documents", "write_documents", "document_html"]
+__all__ = ["render_documents", "render_rules", "write_documents", "document_html"]
