@@ -31,7 +31,7 @@ BUILDS = ("review", "final")
 
 
 class Timings(dict):
-    """Seconds per stage, filled in as a command runs (for bench/ and --verbose)."""
+    """Seconds per stage, filled in as a command runs (the CLI prints the total; bench/ prints each)."""
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
