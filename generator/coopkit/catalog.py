@@ -80,14 +80,11 @@ class Matter(Cited):
     title: str
 
 
-class Fee(_Data):
+class Fee(Cited):
     amount: float
     currency: str
-    date_read: dt.date
-    cite: str
-    url: str = ""
+    date_read: dt.date  # fees change: the day the figure was read from its source
     note: str = ""
-    confirmed: bool = True
 
 
 class Step(_Data):

@@ -125,7 +125,13 @@ def long_date(value: dt.date | str, language: str = "en") -> str:
     return f"{day.day} {month} {day.year}"
 
 
-FILTERS: dict[str, Callable] = {"pct": pct, "num": num, "money": money, "month_name": month_name,
+def sentence(text: Any) -> str:
+    """End a sentence with a full stop, unless it already ends with one (`Testkoop U.A.`, `10 kr.`)."""
+    text = str(text)
+    return text if text.rstrip().endswith(".") else text + "."
+
+
+FILTERS: dict[str, Callable] = {"sentence": sentence, "pct": pct, "num": num, "money": money, "month_name": month_name,
                                 "long_date": long_date, "md": md_escape}
 
 
