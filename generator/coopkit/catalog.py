@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ._yaml import read_yaml_file
 from .errors import DataError, UsageError
+from .law_rules import Rule
 
 
 def default_data_root() -> Path:
@@ -129,6 +130,7 @@ class LegalForm(_Data):
     defaults: dict[str, Any] = {}
     facts: dict[str, Fact] = {}
     checks: list[Check] = []
+    rules: list[Rule] = []  # cross-field limits (law_rules.py; legal/jurisdictions/README.md)
     matters: list[Matter] = []
     registration: Registration
     class_weighted_voting: Cited | None = None  # present when the law allows it; absent: refused
