@@ -34,7 +34,12 @@ def valid_profile(catalog, jid, fid, coop_type=None, sector="delivery", **extra)
                "coop_type": coop_type, "registered_office": "1 High Street", "region": "Testville",
                "founders": [{"name": f"Founder {i}", "email": f"f{i}@example.org"}
                             for i in range(1, minimum_founders(form) + 1)], **extra}
-    return P.validate(P.resolve(answers, catalog), catalog)
+    data = P.resolve(answers, catalog)
+    if coop_type == "multi-stakeholder" and "founders" not in extra:  # founders from every class, as the law
+        classes = [c["id"] for c in data["member_classes"]]            # of a SCIC requires (law_rules)
+        for i, founder in enumerate(data["founders"]):
+            founder["member_class"] = classes[i % len(classes)]
+    return P.validate(data, catalog)
 
 
 @pytest.mark.parametrize(("jid", "fid", "coop_type", "sector"), CASES, ids=["-".join(c) for c in CASES])

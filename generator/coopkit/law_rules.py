@@ -182,10 +182,11 @@ class Rule(BaseModel):
     confirmed: bool = True
     draftable: bool = False  # --draft lets a profile through that breaks this one
     default: Any = None  # the value coopkit proposes for `field` when the founders give none
+    default_from: str = ""  # or an expression for it over the answers: max(1, min(3, founders_count))
     breaks: dict[str, Any]  # answers that break the rule over a valid profile of the form: its test
     i18n: dict[str, dict[str, str]] = {}
 
-    @field_validator("require", "when")
+    @field_validator("require", "when", "default_from")
     @classmethod
     def _expression(cls, value: str) -> str:
         if value.strip():
@@ -242,11 +243,13 @@ def _describe(rule: Rule, values: dict) -> str:
         except KeyError:
             continue
         if path == rule.field:
-            parts.append(f"is {_shown(value)}")
+            parts.append(f"lists {len(value)}" if isinstance(value, list) and value and isinstance(value[0], dict)
+                         else f"is {_shown(value)}")
         elif path.startswith("fact."):
             continue
         else:
-            parts.append(_SAID.get(path, path + " is {}").format(_shown(value)))
+            said = path + (" are {}" if isinstance(value, list) else " is {}")
+            parts.append(_SAID.get(path, said).format(_shown(value)))
     return parts[0] + (" while " + " and ".join(parts[1:]) if len(parts) > 1 else "") if parts else "is not allowed"
 
 
@@ -271,9 +274,23 @@ def rule_problems(profile: "Profile", form: "LegalForm") -> list[Problem]:
     return problems
 
 
-def rule_defaults(form: "LegalForm") -> dict[str, Any]:
-    """Defaults the form's rules propose (dotted paths), e.g. an AGM month inside the statute's window."""
-    return {rule.field: rule.default for rule in form.rules if rule.default is not None}
+def rule_defaults(form: "LegalForm", answers: dict | None = None) -> dict[str, Any]:
+    """Defaults the form's rules propose, as dotted paths (an AGM month inside the statute's window,
+    a board no larger than the founders). `default_from` is read over the answers given so far, with
+    `founders_count`; a default that cannot be computed yet is left out."""
+    answers = answers or {}
+    founders = answers.get("founders")
+    values = {**answers, "founders_count": len(founders) if isinstance(founders, list) else 0}
+    defaults: dict[str, Any] = {}
+    for rule in form.rules:
+        if rule.default_from.strip():
+            try:
+                defaults[rule.field] = evaluate(rule.default_from, values)
+            except (KeyError, TypeError, ValueError):
+                continue
+        elif rule.default is not None:
+            defaults[rule.field] = rule.default
+    return defaults
 
 
 __all__ = ["Rule", "rule_problems", "rule_defaults", "rule_values", "evaluate", "compile_expression", "names_in",
