@@ -9,7 +9,7 @@ from .pdf import write_pdf
 from .profile import Profile
 from .render import Markup, html_env, markdown_to_html
 
-FORMATS = ("md", "html", "pdf")
+FORMATS = ("md", "html", "pdf", "docx")
 
 
 def render_documents(profile: Profile, catalog: Catalog, context: dict, *, build: str = "review",
@@ -68,7 +68,7 @@ def _stylesheets(catalog: Catalog, overlay: Path | None) -> list[Path]:
 def write_documents(docs: list[RenderedDocument], out_dir: Path, catalog: Catalog, context: dict,
                     *, overlay: Path | None = None, formats: tuple[str, ...] = FORMATS,
                     on_written=None) -> list[Path]:
-    """Write each document as .md, .html and .pdf into `out_dir`; returns the paths written."""
+    """Write each document as .md, .html, .pdf and .docx into `out_dir`; returns the paths written."""
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     fonts = catalog.handbook / "fonts"
@@ -88,6 +88,12 @@ def write_documents(docs: list[RenderedDocument], out_dir: Path, catalog: Catalo
             write_pdf(html, path, base_url=catalog.legal, stylesheets=[fonts / "fonts.css"],
                       date=context["document_date"], allowed_roots=[catalog.root] + ([overlay] if overlay else []))
             written.append(path)
+        if "docx" in formats:  # Word, with tracked-change-friendly styles and numbering (wordprocessing.py)
+            from .legal import load_strings
+            from .wordprocessing import write_document_docx
+
+            written.append(write_document_docx(doc, base.with_name(doc.filename + ".docx"), context,
+                                               load_strings(catalog, doc.language)))
         if on_written:
             on_written(doc)
     return written
