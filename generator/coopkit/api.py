@@ -125,8 +125,8 @@ def render(dest: str | Path, *, build: str = "review", draft: bool = False, over
 
 def legal(profile: Profile, out: str | Path, *, build: str = "review", draft: bool = False,
           overlay: str | Path | None = None, profile_dir: Path | None = None, force: bool = False,
-          catalog: Catalog | None = None) -> list[Path]:
-    """Only the legal documents, into OUT (written as a whole, like DEST)."""
+          catalog: Catalog | None = None, formats: tuple[str, ...] = ("md", "html", "pdf", "docx")) -> list[Path]:
+    """Only the legal documents, into OUT (written as a whole, like DEST), in `formats`."""
     catalog = catalog or Catalog()
     out = Path(out)
     check_destination(out, force)
@@ -134,12 +134,13 @@ def legal(profile: Profile, out: str | Path, *, build: str = "review", draft: bo
     overlay_dir = _overlay(profile, overlay, profile_dir)
     docs = render_documents(profile, catalog, context, build=build, overlay=overlay_dir)
     with _staging(out) as stage:
-        written = write_documents(docs, stage, catalog, context, overlay=overlay_dir)
+        written = write_documents(docs, stage, catalog, context, overlay=overlay_dir, formats=formats)
     return [out / path.name for path in written]
 
 
 def handbook(profile: Profile, out: str | Path, *, overlay: str | Path | None = None, language: str | None = None,
-             profile_dir: Path | None = None, force: bool = False, catalog: Catalog | None = None) -> list[Path]:
+             profile_dir: Path | None = None, force: bool = False, catalog: Catalog | None = None,
+             formats: tuple[str, ...] = ("html", "pdf", "docx")) -> list[Path]:
     """Only the handbook, into OUT (`profile_dir`: where coop.yml is, for the incubator's overlay and logo)."""
     from .handbook import render_handbook
 
@@ -150,7 +151,7 @@ def handbook(profile: Profile, out: str | Path, *, overlay: str | Path | None = 
     docs = render_documents(profile, catalog, {**context, "build": "review"})
     with _staging(out) as stage:
         written = render_handbook(profile, catalog, context, stage, documents=docs, overlay=_path(overlay),
-                                  language=language, profile_dir=profile_dir)
+                                  language=language, profile_dir=profile_dir, formats=formats)
     return [out / path.name for path in written]
 
 

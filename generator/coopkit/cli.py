@@ -50,6 +50,16 @@ _interactive = click.option("--interactive/--no-interactive", default=None,
                             help="Ask questions (default: only when a person is at the terminal).")
 
 
+def _format_option(choices: tuple[str, ...]):
+    """`--format docx --format pdf` (repeatable) or `--format all` (the default): the files to write."""
+    return click.option("--format", "formats", multiple=True, type=click.Choice([*choices, "all"]),
+                        help=f"Write only these formats (repeatable): {', '.join(choices)}, or all (default).")
+
+
+def _formats(values: tuple[str, ...], choices: tuple[str, ...]) -> tuple[str, ...]:
+    return choices if not values or "all" in values else tuple(c for c in choices if c in values)
+
+
 def _answer_options(command):
     """The options that say where the answers come from (new, legal, handbook)."""
     for option in reversed((_answers, _set, _defaults, _draft, _overlay, _interactive)):
@@ -110,11 +120,12 @@ def render(dest, draft, build, overlay, trust):
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("legal"),
               show_default=True, help="Folder to write the documents into.")
 @_force
-def legal(answers_file, sets, defaults, draft, build, overlay, interactive, output, force):
-    """Only the legal documents (Markdown, HTML, PDF)."""
+@_format_option(("md", "html", "pdf", "docx"))
+def legal(answers_file, sets, defaults, draft, build, overlay, interactive, output, force, formats):
+    """Only the legal documents (Markdown, HTML, PDF, Word)."""
     profile = _profile(answers_file, sets, defaults, draft, interactive)
     for path in api.legal(profile, output, build=build, draft=draft, overlay=overlay, profile_dir=_folder(answers_file),
-                          force=force):
+                          force=force, formats=_formats(formats, ("md", "html", "pdf", "docx"))):
         click.echo(path)
 
 
@@ -124,11 +135,12 @@ def legal(answers_file, sets, defaults, draft, build, overlay, interactive, outp
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("handbook"),
               show_default=True, help="Folder to write the handbook into.")
 @_force
-def handbook(answers_file, sets, defaults, draft, overlay, interactive, language, output, force):
-    """Only the handbook (PDF and HTML)."""
+@_format_option(("html", "pdf", "docx"))
+def handbook(answers_file, sets, defaults, draft, overlay, interactive, language, output, force, formats):
+    """Only the handbook (PDF, HTML and Word)."""
     profile = _profile(answers_file, sets, defaults, draft, interactive)
     for path in api.handbook(profile, output, overlay=overlay, language=language, profile_dir=_folder(answers_file),
-                             force=force):
+                             force=force, formats=_formats(formats, ("html", "pdf", "docx"))):
         click.echo(path)
 
 

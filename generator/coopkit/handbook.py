@@ -417,8 +417,8 @@ def handbook_html(profile: Profile, catalog: Catalog, context: dict, *, document
 
 def render_handbook(profile: Profile, catalog: Catalog, context: dict, out_dir: Path, *,
                     documents: list | None = None, overlay: Path | None = None, language: str | None = None,
-                    profile_dir: Path | None = None) -> list[Path]:
-    """Write `out_dir/handbook.html` and `out_dir/handbook.pdf`; returns both paths.
+                    profile_dir: Path | None = None, formats: tuple[str, ...] = ("html", "pdf", "docx")) -> list[Path]:
+    """Write `out_dir/handbook.html`, `.pdf` and `.docx` (those of `formats`); returns the paths.
 
     `documents` are the legal documents coopkit wrote (their file names appear in the registration
     chapter); when not given they are rendered here. `profile_dir` is the folder of coop.yml, against
@@ -434,10 +434,19 @@ def render_handbook(profile: Profile, catalog: Catalog, context: dict, out_dir: 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     html_path, pdf_path = out_dir / "handbook.html", out_dir / "handbook.pdf"
-    html_path.write_text(html, encoding="utf-8")
-    write_pdf(html, pdf_path, base_url=catalog.handbook, stylesheets=[catalog.handbook / "fonts" / "fonts.css"],
-              date=context["document_date"], allowed_roots=[catalog.root, *overlays])
-    return [html_path, pdf_path]
+    written = []
+    if "html" in formats:
+        html_path.write_text(html, encoding="utf-8")
+        written.append(html_path)
+    if "pdf" in formats:
+        write_pdf(html, pdf_path, base_url=catalog.handbook, stylesheets=[catalog.handbook / "fonts" / "fonts.css"],
+                  date=context["document_date"], allowed_roots=[catalog.root, *overlays])
+        written.append(pdf_path)
+    if "docx" in formats:  # wordprocessing.py
+        from .wordprocessing import write_handbook_docx
+
+        written.append(write_handbook_docx(html, out_dir / "handbook.docx", context, lang))
+    return written
 
 
 __all__ = ["render_handbook", "handbook_html", "handbook_language", "LANGUAGES", "quorum",

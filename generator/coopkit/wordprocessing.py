@@ -451,7 +451,8 @@ def write_handbook_docx(html: str, out: Path, context: dict, language: str) -> P
     title = text("run-title")
     notice = text("cover-notice")
     provenance = f"{context['full_name']} — {title}. {text('run-provenance')}"
-    facts = [" ".join(el.text_content().split()) for el in page.find_class("cover-facts")]
+    facts = [f"{dt_.text_content().strip()}: {dd.text_content().strip()}"
+             for dl in page.find_class("cover-facts") for dt_, dd in zip(dl.findall("dt"), dl.findall("dd"), strict=False)]
     meta = DocxMeta(title=f"{title} — {context['full_name']}", language=language, date=context["document_date"],
                     author=context["full_name"], provenance=provenance, page_word=text("run-page") or "Page",
                     of_word=text("run-of") or "of", notices=[n for n in (text("cover-sub"), *facts, notice) if n],
