@@ -1,0 +1,142 @@
+"""Word files: every legal form's rules (official language and English translation) open in LibreOffice
+and print their clause headings; Word styles, real clause numbering and page fields are in the XML;
+the bytes are the same on every run. Needs Debian's libreoffice-writer-nogui (`soffice`) and
+poppler-utils (`pdftotext`).
+
+LibreOffice takes a second or two per call, so each form converts its rules documents (the document
+kind whose clauses the statute governs) in one call; the agreements and minutes share the same code
+path and are converted for one form (gb) and in the CLI test."""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLE, pdf_text, run_coopkit
+from coopkit.catalog import Catalog
+from coopkit.context import template_context
+from coopkit.documents import render_documents, write_documents
+from coopkit.legal import load_strings
+from test_legal import valid_profile
+
+CATALOG = Catalog()
+FORMS = [(j.id, f.id) for j in CATALOG.jurisdictions.values() for f in j.forms]
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def soffice_pdf(paths: list[Path], out: Path) -> list[Path]:
+    """Convert with LibreOffice in its own throw-away user profile; fail loudly if it cannot."""
+    binary = shutil.which("soffice") or shutil.which("libreoffice")
+    assert binary, "LibreOffice is not installed (Debian: apt install libreoffice-writer-nogui)"
+    done = subprocess.run([binary, f"-env:UserInstallation=file://{out}/lo-profile", "--headless", "--convert-to",
+                           "pdf", "--outdir", str(out), *map(str, paths)], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    pdfs = [out / (p.stem + ".pdf") for p in paths]
+    for pdf in pdfs:
+        assert pdf.is_file(), f"LibreOffice wrote no {pdf.name}: {done.stdout} {done.stderr}"
+    return pdfs
+
+
+def xml(path: Path, part: str) -> str:
+    with zipfile.ZipFile(path) as archive:
+        return archive.read(part).decode("utf-8")
+
+
+def paragraphs(document_xml: str) -> list[tuple[str, str, str | None]]:
+    """(style, text, list level or None) of each paragraph of the body."""
+    from lxml import etree
+
+    root = etree.fromstring(document_xml.encode())
+    out = []
+    for p in root.iter(f"{W}p"):
+        style = p.find(f"{W}pPr/{W}pStyle")
+        level = p.find(f"{W}pPr/{W}numPr/{W}ilvl")
+        text = "".join(t.text or "" for t in p.iter(f"{W}t"))
+        out.append((style.get(f"{W}val") if style is not None else "", text,
+                    level.get(f"{W}val") if level is not None else None))
+    return out
+
+
+@pytest.mark.parametrize(("jid", "fid"), FORMS, ids=["-".join(f) for f in FORMS])
+def test_every_form_s_rules_docx_opens_in_libreoffice_with_its_clauses(jid, fid, tmp_path):
+    profile = valid_profile(CATALOG, jid, fid)
+    context = {**template_context(profile, CATALOG), "build": "review"}
+    docs = [d for d in render_documents(profile, CATALOG, context) if d.spec.kind == "rules"]
+    if jid == "gb":
+        docs = render_documents(profile, CATALOG, context)  # every kind of document, once
+    written = write_documents(docs, tmp_path, CATALOG, context, formats=("docx",))
+    assert [p.suffix for p in written] == [".docx"] * len(docs)
+    pdfs = soffice_pdf(written, tmp_path / "lo")
+    for doc, docx, pdf in zip(docs, written, pdfs, strict=True):
+        text = " ".join(pdf_text(pdf).split())
+        strings = load_strings(CATALOG, doc.language)
+        # Word's numbering prints the numbers; the heading text holds only the title
+        for clause in doc.clauses:
+            assert " ".join(f"{clause.number} {clause.title}".split()) in text, (doc.filename, clause.number)
+        assert f"{strings['article']} 1." in text
+        assert "Test Platform" in text and context["profile_hash"] in text
+        assert re.search(rf"{re.escape(strings['page'])} 1 {re.escape(strings['of'])} \d+", text), doc.filename
+        body = paragraphs(xml(docx, "word/document.xml"))
+        clause_headings = [(s, t, lvl) for s, t, lvl in body if s == "Heading3"]
+        assert len(clause_headings) == len(doc.clauses)
+        for (_, heading, level), clause in zip(clause_headings, doc.clauses, strict=True):
+            assert level == "1", heading  # a real list item (w:numPr), so Word renumbers it
+            assert not heading.startswith(clause.number), f"typed number in {heading!r}"
+        assert [s for s, _, _ in body if s == "Heading1"] == ["Heading1"]  # the title
+        assert all(lvl == "0" for s, _, lvl in body if s == "Heading2" and lvl is not None)
+
+
+def test_docx_styles_fields_numbering_and_metadata(tmp_path):
+    profile = valid_profile(CATALOG, "gb", "registered-society")
+    context = {**template_context(profile, CATALOG), "build": "review"}
+    rules = next(d for d in render_documents(profile, CATALOG, context) if d.filename == "rules")
+    path = write_documents([rules], tmp_path, CATALOG, context, formats=("docx",))[0]
+    styles = xml(path, "word/styles.xml")
+    for name in ("heading 1", "heading 2", "heading 3"):
+        assert f'w:name="{name}"' in styles
+    numbering = xml(path, "word/numbering.xml")
+    assert 'w:lvlText w:val="Article %1."' in numbering and 'w:lvlText w:val="%1.%2"' in numbering
+    footer = "".join(xml(path, n) for n in zipfile.ZipFile(path).namelist() if n.startswith("word/footer"))
+    assert " PAGE " in footer and " NUMPAGES " in footer and context["profile_hash"] in footer
+    assert "A template to be reviewed by a lawyer" in footer
+    document = xml(path, "word/document.xml")
+    assert 'w:name="c_quorum"' in document  # each clause heading is a bookmark…
+    refs = re.findall(r"REF (c_\w+) \\w \\h", document)  # …that ref() links point to, so Word renumbers them
+    assert refs and all(f'w:name="{name}"' in document for name in refs)
+    core = xml(path, "docProps/core.xml")
+    assert f"{context['document_date']}T12:00:00Z" in core and "coopkit" in core
+    with zipfile.ZipFile(path) as archive:
+        assert {i.date_time for i in archive.infolist()} == {(*map(int, str(context["document_date"]).split("-")), 12, 0, 0)}
+        assert "docProps/thumbnail.jpeg" not in archive.namelist()
+
+
+def test_docx_bytes_are_the_same_on_every_run(tmp_path):
+    profile = valid_profile(CATALOG, "de", CATALOG.jurisdiction("de").forms[0].id)
+    context = {**template_context(profile, CATALOG), "build": "final"}
+    docs = render_documents(profile, CATALOG, context, build="final")
+    first = write_documents(docs, tmp_path / "a", CATALOG, context, formats=("docx",))
+    second = write_documents(docs, tmp_path / "b", CATALOG, context, formats=("docx",))
+    assert [p.read_bytes() for p in first] == [p.read_bytes() for p in second]
+
+
+def test_cli_format_docx_writes_only_word_files_and_the_handbook_docx_opens(tmp_path):
+    done = run_coopkit("legal", "--answers", str(EXAMPLE), "-o", str(tmp_path / "legal"), "--format", "docx")
+    assert done.returncode == 0, done.stderr
+    names = sorted(p.name for p in (tmp_path / "legal").iterdir())
+    assert names and all(n.endswith(".docx") for n in names) and "rules.docx" in names
+    done = run_coopkit("handbook", "--answers", str(EXAMPLE), "-o", str(tmp_path / "hb"), "--format", "docx",
+                       "--format", "pdf")
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in (tmp_path / "hb").iterdir()) == ["handbook.docx", "handbook.pdf"]
+    pdf = soffice_pdf([tmp_path / "hb" / "handbook.docx"], tmp_path / "lo")[0]
+    text = " ".join(pdf_text(pdf).split())
+    assert "Pedal Power Couriers" in text and "1 Why a platform co-op" in text and "Page 1 of" in text
+    chapters = [(t, lvl) for s, t, lvl in paragraphs(xml(tmp_path / "hb" / "handbook.docx", "word/document.xml"))
+                if s == "Heading1"]
+    assert chapters and all(lvl == "0" and not t[0].isdigit() for t, lvl in chapters), chapters[:3]
+    bad = run_coopkit("legal", "--answers", str(EXAMPLE), "-o", str(tmp_path / "x"), "--format", "odt")
+    assert bad.returncode == 2 and "odt" in bad.stderr
