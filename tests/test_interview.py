@@ -1,18 +1,37 @@
-"""The interview: data-declared questions, layered answers, and never waiting without a terminal."""
+"""The interview: data-declared questions, checked as they are answered by the same checks as an
+answers file, never waiting without a terminal, and never losing an answer."""
 from __future__ import annotations
 
 import pytest
+from click.testing import CliRunner
 
+from coopkit.cli import main
 from coopkit.errors import MissingAnswersError, UsageError
-from coopkit.interview import Interview, apply_sets, gather_answers, load_questions, parse_set
+from coopkit.interview import (
+    LANGUAGES,
+    InterviewState,
+    Words,
+    apply_sets,
+    check_partial,
+    gather_answers,
+    load_questions,
+    parse_set,
+)
+
+GB = {"jurisdiction": "gb", "name": "Kept Co", "sector": "delivery", "registered_office": "1 High St, Leeds LS1 1AA"}
 
 
-def test_questions_are_grouped_data_with_help(catalog):
+def test_law_comes_first_and_every_question_has_words_in_every_language(catalog):
     questions = load_questions(catalog)
-    groups = list(dict.fromkeys(q.group for q in questions))
-    assert groups == ["The co-op", "Place and law", "Members and founders", "Capital", "Governance",
-                      "Surplus", "Sweat equity", "Platform"]
-    assert all(q.help for q in questions)
+    assert [q.key for q in questions[:2]] == ["jurisdiction", "legal_form"]
+    for language in LANGUAGES:
+        own = Words(catalog, language)._own  # the language's own file, not the English fallback
+        for q in questions:
+            assert own["questions"][q.key]["text"] and own["questions"][q.key]["why"], (language, q.key)
+        for key in ("founders.name", "founders.email", "founders.member_class", "founders.shares"):
+            assert "{n}" in own["questions"][key]["text"], (language, key)
+        assert set(own["ui"]) == set(Words(catalog, "en")._en["ui"]), language
+        assert set(own["groups"]) == set(Words(catalog, "en")._en["groups"]), language
 
 
 def test_without_a_terminal_every_missing_required_answer_is_named_at_once(catalog):
@@ -28,8 +47,8 @@ def test_set_values_are_yaml_typed_but_template_syntax_stays_text():
     answers = apply_sets({"founders": [{"name": "Ana"}]}, parse_set([
         "governance.quorum_percent=30", "name={{ 7*7 }}", "sweat_equity.enabled=false",
         "platform.languages=[en, pt-BR]", "founders.0.email=ana@example.org"]))
-    assert answers == {"founders": [{"name": "Ana", "email": "ana@example.org"}], "governance": {"quorum_percent": 30}, "name": "{{ 7*7 }}",
-                       "sweat_equity": {"enabled": False}, "platform": {"languages": ["en", "pt-BR"]}}
+    assert answers == {"founders": [{"name": "Ana", "email": "ana@example.org"}], "governance": {"quorum_percent": 30},
+                       "name": "{{ 7*7 }}", "sweat_equity": {"enabled": False}, "platform": {"languages": ["en", "pt-BR"]}}
     with pytest.raises(UsageError):
         parse_set(["no-equals-sign"])
     with pytest.raises(UsageError, match="founders.5.name"):
@@ -44,86 +63,157 @@ def test_answers_file_then_set_wins(catalog, tmp_path):
     assert answers["name"] == "From file" and answers["governance"]["quorum_percent"] == 35
 
 
-def test_interactive_asks_only_what_is_missing_and_reasks_on_invalid(catalog):
-    asked = []
-    replies = {"How many founding members are there?": 3, "The co-op's name": "x" * 200}
-
-    def prompt(text, default=None, type=None, show_choices=True):
-        asked.append(text)
-        if text.startswith("The co-op's name"):
-            # first a name that is too long, then a good one
-            return replies.pop("The co-op's name", "Good Name")
-        if text == "How many founding members are there?":
-            return 3
-        if "Full name" in text:
-            return f"Founder {len(asked)}"
-        return default
-
-    messages = []
-    interview = Interview(catalog, interactive=True, use_defaults=False, prompt=prompt, echo=messages.append)
-    answers = interview.run({"sector": "delivery", "jurisdiction": "gb"})
-    assert answers["name"] == "Good Name"
-    assert any("At most 160 characters" in str(m) for m in messages)
-    assert not any(t.startswith("What the platform does") for t in asked)  # sector was given
-    assert len(answers["founders"]) == 3
-    assert answers["governance"]["quorum_percent"] == 25  # the default offered was taken
+def _answer(state: InterviewState, key: str, text: str) -> list[str]:
+    while (step := state.pending()) is not None and step.key != key:
+        assert state.submit(step, f"Member {step.key}" if step.key.endswith(".name") else "") == [], step.key
+    assert step is not None, key
+    return state.submit(step, text)
 
 
-def test_when_skips_questions_that_do_not_apply(catalog):
-    asked = []
-
-    def prompt(text, default=None, type=None, show_choices=True):
-        asked.append(text)
-        return 0 if "How many" in text else default
-
-    Interview(catalog, interactive=True, use_defaults=False, prompt=prompt, echo=lambda m: None).run(
-        {"name": "N", "sector": "delivery", "jurisdiction": "gb", "coop_type": "worker",
-         "sweat_equity": {"enabled": False}})
-    assert not any("Weight votes by member class" in t for t in asked)  # only multi-stakeholder
-    assert not any("Value of one hour" in t for t in asked)  # sweat equity is off
+def test_each_answer_is_refused_at_once_with_the_law_and_its_citation(catalog):
+    state = InterviewState(catalog, answers=dict(GB))
+    refused = _answer(state, "founders", "2")
+    assert refused and "at least 3 founding members" in refused[0] and "CCBSA 2014 s.2(2)(b)" in refused[0]
+    assert state.submit(state.pending(), "3") == []
+    refused = _answer(state, "governance.special_majority_percent", "60")
+    assert "CCBSA 2014 Sch.1 para 5" in refused[0]
+    assert "founders" in state.answers  # earlier answers are kept
 
 
-def test_the_cli_interview_asks_in_groups_and_writes_the_answers(tmp_path):
-    from click.testing import CliRunner
+def test_the_step_states_the_law_before_it_is_answered(catalog):
+    state = InterviewState(catalog, answers=dict(GB))
+    _answer(state, "founders", "3")
+    step = next(s for s in state.plan() if s.key == "founders")
+    assert any("at least 3 founding members (CCBSA 2014 s.2(2)(b))" in line for line in step.law)
 
-    from coopkit.cli import main
 
-    founder = lambda name: f"{name}\n\n\n\n"  # noqa: E731 - name, then email, class and shares by default
-    typed = "Interactive Co\n" + "\n" * 6 + "\n" + founder("Ana") + founder("Ben") + founder("Cleo") + "\n" * 60
-    result = CliRunner().invoke(main, ["new", "--interactive", "--set", "sector=cleaning", "--set", "jurisdiction=gb",
-                                       str(tmp_path / "coop")], input=typed)
+def test_cross_field_checks_wait_until_their_answers_are_known(catalog):
+    state = InterviewState(catalog, answers=dict(GB))
+    assert _answer(state, "surplus.reserve_percent", "50") == []  # the other shares are not known yet
+    assert _answer(state, "surplus.education_percent", "5") == []
+    assert _answer(state, "surplus.patronage_percent", "60") == []
+    refused = _answer(state, "surplus.community_percent", "15")
+    assert refused and "add up to 130" in refused[0]
+
+
+def test_check_partial_reports_only_known_answers(catalog):
+    assert check_partial({"jurisdiction": "gb"}, catalog) == []
+    problems = check_partial({"jurisdiction": "gb", "governance": {"special_majority_percent": 60}}, catalog)
+    assert [p.field for p in problems] == ["governance.special_majority_percent"]
+
+
+@pytest.mark.parametrize(("typed", "expected"), [("uk", "gb"), ("TEXAS", "us-tx"), ("brasil", "br"), ("9", "gb"),
+                                                 ("United Kingdom (England, Wales, Scotland)", "gb")])
+def test_menus_take_numbers_names_and_aliases(catalog, typed, expected):
+    state = InterviewState(catalog)
+    step = state.pending()
+    assert step.key == "jurisdiction" and state.parse(step, typed) == expected
+
+
+def test_a_near_miss_gets_did_you_mean(catalog):
+    from coopkit.interview import Refused
+
+    state = InterviewState(catalog, answers={"jurisdiction": "gb"})
+    step = next(s for s in state.plan() if s.key == "sector")
+    with pytest.raises(Refused, match="Did you mean Delivery and couriers"):
+        state.parse(step, "delivry")
+
+
+def test_yes_and_no_in_the_interview_language(catalog):
+    for language, yes, no in (("en", "yes", "no"), ("pt-BR", "sim", "não"), ("de", "ja", "nein"), ("fr", "oui", "non"),
+                              ("es", "sí", "no")):
+        state = InterviewState(catalog, language=language, answers=dict(GB))
+        step = next(s for s in state.plan() if s.key == "dissolution.asset_lock")
+        assert state.parse(step, yes) is True and state.parse(step, no) is False
+
+
+def test_only_the_forms_document_languages_are_offered(catalog):
+    state = InterviewState(catalog, answers={"jurisdiction": "es-ct"})
+    assert not any(s.key == "language" for s in state.plan())  # one language: nothing to ask
+    for jurisdiction in catalog.jurisdiction_ids:
+        state = InterviewState(catalog, answers={"jurisdiction": jurisdiction})
+        j = catalog.jurisdiction(jurisdiction)
+        for step in state.plan():
+            if step.key == "language":
+                assert {v for v, _ in step.choices} == set(j.forms[0].languages or j.official_languages)
+
+
+def test_defaults_follow_the_jurisdiction(catalog):
+    for jurisdiction, zone, currency in (("br", "America/Sao_Paulo", "BRL"), ("us-tx", "America/Chicago", "USD"),
+                                         ("gb", "Europe/London", "GBP"), ("de", "Europe/Berlin", "EUR")):
+        state = InterviewState(catalog, answers={"jurisdiction": jurisdiction, "sector": "delivery"})
+        steps = {s.key: s for s in state.plan()}
+        assert steps["platform.timezone"].default == zone
+        assert steps["capital.currency"].default == currency
+
+
+def test_back_offers_the_earlier_answer(catalog):
+    state = InterviewState(catalog, answers=dict(GB))
+    _answer(state, "governance.quorum_percent", "30")
+    step = state.pending()
+    assert state.back()
+    again = state.pending()
+    assert again.key == "governance.quorum_percent" and again.default == 30 and step.key != again.key
+
+
+def _typed(*lines: str, blanks: int = 60) -> str:
+    return "\n".join(lines) + "\n" * (blanks + 1)
+
+
+def test_the_piped_interview_refuses_as_typed_and_writes_the_coop(tmp_path):
+    typed = _typed("uk", "", "Pipe Co", "", "delivry", "delivery", "", "Leeds", "1 High St, Leeds LS1 1AA",
+                   "2", "3", "Ana", "", "", "Ben", "ben@example.org", "", "Cleo", "not-an-email", "", "")
+    result = CliRunner().invoke(main, ["new", "--interactive", str(tmp_path / "coop")], input=typed)
     assert result.exit_code == 0, result.output
-    for group in ("The co-op", "Place and law", "Members and founders", "Governance", "Surplus", "Platform"):
-        assert group in result.output
+    out = result.output
+    assert "Did you mean Delivery and couriers?" in out
+    assert "lists 2 founders, but the law requires at least 3 founding members (CCBSA 2014 s.2(2)(b))" in out
+    assert "Founder 3's email" in out and "founders.2.email: is not a valid email address" in out
+    assert "Review your answers" in out
     coop = (tmp_path / "coop" / "coop.yml").read_text()
-    assert "name: Interactive Co" in coop and "name: Cleo" in coop and "sector: cleaning" in coop
+    assert "name: Pipe Co" in coop and "name: Cleo" in coop and "timezone: Europe/London" in coop
 
 
-def test_an_answer_the_law_refuses_is_asked_again_and_the_rest_is_kept(tmp_path):
-    from click.testing import CliRunner
-
-    from coopkit.cli import main
-
-    # special majority typed as 60 (refused: at least 66.67 for a gb society), then 75 when asked again
+def test_an_answer_file_the_law_refuses_is_asked_again_offering_the_earlier_answer(tmp_path):
     answers = tmp_path / "a.yml"
-    answers.write_text("name: Kept Co\nsector: care\njurisdiction: gb\nregion: Leeds\n"
-                       "founders: [{name: A}, {name: B}, {name: C}]\n"
-                       "governance: {special_majority_percent: 60}\n")
+    answers.write_text("name: Kept Co\nsector: care\njurisdiction: gb\nregion: Leeds\nregistered_office: 1 High St, Leeds\n"
+                       "founders: [{name: A}, {name: B}, {name: C}]\ngovernance: {special_majority_percent: 60}\n")
     result = CliRunner().invoke(main, ["new", "--interactive", "--answers", str(answers), str(tmp_path / "coop")],
-                                input="\n" * 40 + "75\n" + "\n" * 10)
+                                input=_typed("", "75"))
     assert result.exit_code == 0, result.output
-    assert "governance.special_majority_percent: is 60" in result.output and "Please answer these again" in result.output
+    assert "governance.special_majority_percent: is 60" in result.output
     coop = (tmp_path / "coop" / "coop.yml").read_text()
     assert "special_majority_percent: 75" in coop and "region: Leeds" in coop
 
 
+def test_input_that_ends_early_keeps_the_answers_for_resume(tmp_path):
+    dest = tmp_path / "coop"
+    result = CliRunner().invoke(main, ["new", "--interactive", str(dest)], input="uk\n\nHalf Co\n")
+    assert result.exit_code == 4
+    resume = tmp_path / "coop.resume.yml"
+    assert f"coopkit new --resume {resume} {dest}" in result.output and "name: Half Co" in resume.read_text()
+    typed = _typed("", "delivery", "", "", "1 High St, Leeds", "3", "Ana", "", "", "Ben", "", "", "Cleo", "", "")
+    result = CliRunner().invoke(main, ["new", "--interactive", "--resume", str(resume), str(dest)], input=typed)
+    assert result.exit_code == 0, result.output
+    assert "name: Half Co" in (dest / "coop.yml").read_text() and not resume.exists()
+
+
 def test_the_destination_is_checked_before_any_question(tmp_path):
-    from click.testing import CliRunner
-
-    from coopkit.cli import main
-
     (tmp_path / "taken").mkdir()
     (tmp_path / "taken" / "x").write_text("x")
     result = CliRunner().invoke(main, ["new", "--interactive", str(tmp_path / "taken")], input="")
     assert result.exit_code == 5 and "not empty" in result.output
-    assert "The co-op" not in result.output  # no question was asked
+    assert "Place and law" not in result.output  # no question was asked
+    result = CliRunner().invoke(main, ["new", "--interactive", str(tmp_path / "missing" / "coop")], input="")
+    assert result.exit_code == 2 and "does not exist" in result.output and "exists and" not in result.output
+
+
+def test_defaults_for_scripts_give_a_draft_coop_with_sample_founders(tmp_path):
+    from conftest import pdf_text
+
+    result = CliRunner().invoke(main, ["new", "--defaults", "--set", "jurisdiction=br", "--set", "sector=care",
+                                       str(tmp_path / "coop")])
+    assert result.exit_code == 0, result.output
+    coop = (tmp_path / "coop" / "coop.yml").read_text()
+    assert coop.count("Sample founder") == 7  # the minimum of a cooperativa de trabalho (Lei 12.690/2012)
+    assert "DRAFT" in pdf_text(next((tmp_path / "coop" / "legal").glob("*.pdf")))

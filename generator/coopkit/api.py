@@ -44,11 +44,12 @@ class Timings(dict):
 
 def build_profile(*, answers_file: str | Path | None = None, sets: tuple[str, ...] = (), defaults: bool = False,
                   interactive: bool = False, draft: bool = False, catalog: Catalog | None = None,
-                  prompt=None, echo=None) -> Profile:
-    """Answers file < --set, then the interview for what is missing, then validation against the law."""
+                  prompt=None, echo=None, interview: Interview | None = None) -> Profile:
+    """Answers file < --set, then the interview for what is missing, then validation against the law.
+    `interview`: one set up by the caller (language, resume file), instead of a plain one."""
     catalog = catalog or Catalog()
     kwargs = {k: v for k, v in (("prompt", prompt), ("echo", echo)) if v is not None}
-    interview = Interview(catalog, interactive=interactive, use_defaults=defaults, **kwargs)
+    interview = interview or Interview(catalog, interactive=interactive, use_defaults=defaults, **kwargs)
     answers = interview.run(given_answers(Path(answers_file) if answers_file else None, tuple(sets)))
     source = str(answers_file) if answers_file else "the answers"
     for attempt in range(1, 6):
@@ -202,6 +203,7 @@ def _write_outputs(stage: Path, profile: Profile, catalog: Catalog, *, build: st
     context = {**template_context(profile, catalog, draft=draft), "build": build}
     with timings.stage("legal (markdown)"):
         docs = render_documents(profile, catalog, context, build=build, overlay=overlay)
+        refuse_findings(lint_documents(docs, profile, catalog), draft=draft)  # what a lawyer would circle
 
     def timed(doc):  # per-document timing for bench/
         timings[f"legal: {doc.filename}"] = time.perf_counter() - timed.start
@@ -311,8 +313,12 @@ def check_destination(dest: Path, force: bool) -> None:
     if dest.is_dir() and any(dest.iterdir()) and not force:
         raise DestinationError(f"{dest} exists and is not empty; nothing was written. "
                                "Choose another destination, or pass --force to replace it.")
-    if not dest.parent.exists():
-        raise DestinationError(f"{dest.parent} does not exist. Create it first, or choose another destination.")
+    if not dest.parent.exists():  # bad usage (exit 2), not "destination exists" (exit 5)
+        raise UsageError(f"{dest.parent} does not exist; nothing was written. Create that folder first, "
+                         "or choose another destination.")
+    if not os.access(dest.parent, os.W_OK | os.X_OK):
+        raise UsageError(f"{dest.parent} cannot be written (permission denied); nothing was written. "
+                         "Choose a destination in a folder you can write to.")
 
 
 @contextmanager

@@ -84,21 +84,54 @@ def _profile(answers_file, sets, defaults, draft, interactive):
 @click.option("--platform-template", type=click.Path(file_okay=False, path_type=Path),
               help="Your own copier or cookiecutter template for the platform, instead of coopkit's.")
 @click.option("--trust", is_flag=True, help="Let the platform template run its own hooks or tasks.")
-def new(dest, answers_file, sets, defaults, draft, build, overlay, interactive, force, platform_template, trust):
+@click.option("--resume", "resume_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Continue an interview that stopped, from the resume file it printed.")
+@click.option("--lang", help="Language of the interview: en, pt-BR, es, de or fr (default: from the locale).")
+def new(dest, answers_file, sets, defaults, draft, build, overlay, interactive, force, platform_template, trust,
+        resume_file, lang):
     """Ask about the co-op (or read --answers), then write DEST: coop.yml, platform/, legal/, handbook/."""
+    from .interview import Interview, resume_path_for
+    from .profile import law_problems
+
     api.check_destination(dest, force)  # before asking anything, so no answer is typed in vain
-    profile = _profile(answers_file, sets, defaults, draft, interactive)
+    asking = _interactive_default(interactive)
+    interview = Interview(api.Catalog(), interactive=asking, use_defaults=defaults, language=lang,
+                          resume_to=resume_path_for(dest), resume_from=resume_file, dest=dest)
     timings = api.Timings()
     try:
-        manifest = api.new(profile, dest, force=force, build=build, draft=draft, overlay=overlay,
-                           platform_template=platform_template, trust=trust,
+        profile = api.build_profile(answers_file=answers_file, sets=sets, defaults=defaults, interactive=asking,
+                                    draft=draft or defaults, interview=interview)
+        if defaults:  # a script's co-op: what only a draft may lack (founders, an address) makes it a DRAFT
+            draft = draft or interview.samples_used or any(p.draftable for p in law_problems(profile, interview.catalog))
+        manifest = api.new(profile, dest, force=force, build=build, draft=draft,
+                           overlay=overlay, platform_template=platform_template, trust=trust,
                            base_dir=_folder(answers_file), timings=timings)
     except CoopkitError as error:
-        if _interactive_default(interactive) and not defaults:  # keep what the founders typed
-            kept = api.keep_answers(profile)
-            error.message += f"\nYour answers are kept in {kept}: run again with --answers {kept}"
+        if interview.interactive:  # keep what the founders typed
+            interview.keep_on(error)
         raise
+    except KeyboardInterrupt:
+        raise _stopped(interview, None) from None
+    except OSError as error:  # the disk, not the founders: one message, the answers kept
+        raise _stopped(interview, error) from None
+    for done in {resume_file, interview.resume_saved} - {None}:
+        done.unlink(missing_ok=True)  # the co-op is written: nothing left to resume
     _summary(dest, manifest, sum(timings.values()))
+
+
+def _stopped(interview, error: OSError | None) -> CoopkitError:
+    """Ctrl-C or an OS error while writing: a message, the exit code, and the answers kept."""
+    from .errors import RenderError
+    from .interview import Interrupted
+
+    if error is None:
+        stopped: CoopkitError = Interrupted("interrupted; nothing was written.")
+    else:
+        where = f" {error.filename}" if error.filename else ""
+        stopped = RenderError(f"could not write{where}: {error.strerror or error}; nothing was written.")
+    if interview.interactive:
+        interview.keep_on(stopped)
+    return stopped
 
 
 @main.command()
