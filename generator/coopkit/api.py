@@ -23,6 +23,7 @@ from .documents import render_documents, render_rules, write_documents
 from .errors import DestinationError, Findings, Problem, ProfileError, UsageError
 from .interview import Interview, given_answers
 from .legal import coverage_problems, document_spec
+from .lint import lint_documents, lint_folder, refuse_findings
 from .profile import Profile, dump_profile, law_problems, load_answers, resolve, validate
 from .render import markdown_env, render_string
 from .scaffold import generate_platform, update_platform
@@ -134,6 +135,7 @@ def legal(profile: Profile, out: str | Path, *, build: str = "review", draft: bo
     context = {**template_context(profile, catalog, draft=draft), "build": build}
     overlay_dir = _overlay(profile, overlay, profile_dir)
     docs = render_documents(profile, catalog, context, build=build, overlay=overlay_dir)
+    refuse_findings(lint_documents(docs, profile, catalog), draft=draft)  # what a lawyer would circle
     with _staging(out) as stage:
         written = write_documents(docs, stage, catalog, context, overlay=overlay_dir, formats=formats)
     return [out / path.name for path in written]
@@ -166,6 +168,7 @@ def check(target: str | Path, *, catalog: Catalog | None = None) -> Findings:
     profile = validate(raw, catalog, source=str(profile_path), law=False)
     findings = Findings(law=law_problems(profile, catalog))
     findings.coverage = _coverage(profile, catalog)
+    findings.documents = _lint(profile, catalog, dest)
     if dest:
         findings.outputs = _output_problems(dest, profile)
         findings.outputs_checked = True
@@ -203,6 +206,7 @@ def _write_outputs(stage: Path, profile: Profile, catalog: Catalog, *, build: st
     context = {**template_context(profile, catalog, draft=draft), "build": build}
     with timings.stage("legal (markdown)"):
         docs = render_documents(profile, catalog, context, build=build, overlay=overlay)
+        refuse_findings(lint_documents(docs, profile, catalog), draft=draft)  # what a lawyer would circle
         refuse_findings(lint_documents(docs, profile, catalog), draft=draft)  # what a lawyer would circle
 
     def timed(doc):  # per-document timing for bench/
@@ -276,6 +280,14 @@ def _coverage(profile: Profile, catalog: Catalog) -> list[Problem]:
     return [Problem(f"legal/{docs[0].filename if docs else 'rules'}", f"no clause covers the required matter "
                     f"{title!r}", "Add a clause covering it (covers: [" + matter + "])", cite)
             for matter, title, cite in coverage_problems(form, docs)]
+
+
+def _lint(profile: Profile, catalog: Catalog, dest: Path | None) -> list[Problem]:
+    """The lawyer's linter over DEST's written documents, or over the documents the profile renders."""
+    if dest and (dest / "legal").is_dir():
+        return [f.as_problem() for f in lint_folder(dest / "legal", profile, catalog)]
+    docs = render_documents(profile, catalog, {**template_context(profile, catalog), "build": "review"})
+    return [f.as_problem() for f in lint_documents(docs, profile, catalog)]
 
 
 def _output_problems(dest: Path, profile: Profile) -> list[Problem]:

@@ -184,13 +184,15 @@ def check(target, fmt):
     """Check a profile (or a folder `coopkit new` wrote) against the law, the statute's list of
     matters, and the manifest. Exit 0 only when everything holds."""
     findings = api.check(target)
-    sections = {"law": findings.law, "coverage": findings.coverage, "outputs": findings.outputs}
+    sections = {"law": findings.law, "coverage": findings.coverage, "documents": findings.documents,
+                "outputs": findings.outputs}
     if fmt == "json":
         click.echo(json.dumps({"ok": findings.ok, "outputs_checked": findings.outputs_checked,
                                **{k: [p.as_dict() for p in v] for k, v in sections.items()}},
                               indent=2, ensure_ascii=False))
     else:
         titles = {"law": "The profile and the law", "coverage": "Matters the statute requires the rules to cover",
+                  "documents": "The documents as a lawyer reads them (placeholders, punctuation, numbers)",
                   "outputs": "The written files against coop.yml and manifest.json"}
         for key, problems in sections.items():
             mark = click.style("ok", fg="green") if not problems else click.style(f"{len(problems)} problem(s)", fg="red")

@@ -115,7 +115,8 @@ class Findings:
     coverage: list[Problem] = field(default_factory=list)
     outputs: list[Problem] = field(default_factory=list)
     outputs_checked: bool = False  # only for a folder that `coopkit new` wrote
+    documents: list[Problem] = field(default_factory=list)  # the lawyer's linter (lint.py)
 
     @property
     def ok(self) -> bool:
-        return not (self.law or self.coverage or self.outputs)
+        return not (self.law or self.coverage or self.outputs or self.documents)
