@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from coop import profile as coop_profile
+from coop.core import models as audit
 from coop.members.models import Member, ShareSubscription
 
 
@@ -20,7 +21,7 @@ def make_member(db):
         n = counter["n"]
         current = coop_profile.current()
         member_class = member_class or next(c.id for c in current.member_classes if c.voting)
-        user = get_user_model().objects.create_user(f"user{n}", f"user{n}@example.org", "pw-for-tests-123")
+        user = get_user_model().objects.create_user(f"user{n}@example.org", "pw-for-tests-123")
         for role in roles:
             user.groups.add(Group.objects.get_or_create(name=role)[0])
         member = Member.objects.create(
@@ -28,8 +29,9 @@ def make_member(db):
             member_class=member_class, admitted_on=timezone.localdate() - timezone.timedelta(days=30),
         )
         price = current.member_class(member_class).share_price
-        ShareSubscription.objects.create(member=member, shares=shares, unit_price=price, amount=price * shares,
-                                         subscribed_on=member.admitted_on, paid_on=member.admitted_on)
+        subscription = ShareSubscription.objects.create(member=member, shares=shares, unit_price=price, amount=price * shares,
+                                                        subscribed_on=member.admitted_on, paid_on=member.admitted_on)
+        audit.record("shares.subscribed", None, subscription, member=member.pk)
         return member
 
     return make
@@ -37,7 +39,7 @@ def make_member(db):
 
 @pytest.fixture
 def outsider(db):
-    return get_user_model().objects.create_user("outsider", "outsider@example.org", "pw-for-tests-123")
+    return get_user_model().objects.create_user("outsider@example.org", "pw-for-tests-123")
 
 
 @pytest.fixture
@@ -52,3 +54,44 @@ def rules(monkeypatch):
         return changed
 
     return change
+
+
+@pytest.fixture(autouse=True)
+def checkpoint_file(settings, tmp_path):
+    """Each test writes its audit checkpoints to its own file."""
+    settings.COOP_CHECKPOINT_FILE = str(tmp_path / "checkpoints.jsonl")
+    return tmp_path / "checkpoints.jsonl"
+
+
+@pytest.fixture
+def open_proposal(db):
+    """A proposal whose voting window is already running (made as the database would hold it)."""
+    from coop.governance import services
+    from coop.governance.models import Proposal
+
+    def make(by, title="A proposal", kind="ordinary", tool="proposal", options=(), days_open=1, days_left=6, **extra):
+        now = timezone.now()
+        proposal = Proposal.objects.create(
+            title=title, kind=kind, decision_tool=tool, options=list(options), created_by=by,
+            opens_at=now - timezone.timedelta(days=days_open), closes_at=now + timezone.timedelta(days=days_left),
+            rules=services.rules_snapshot(), **extra)
+        audit.record("proposal.created", by, proposal, proposal=proposal.pk)
+        return proposal
+
+    return make
+
+
+@pytest.fixture
+def without_db_guards(db):
+    """Drop the database triggers for this test only (DDL is rolled back with the test's transaction), as
+    someone with raw access to the database could: what is left must still catch the tampering."""
+    import importlib
+
+    from django.db import connection
+
+    triggers = importlib.import_module("coop.governance.migrations.0003_integrity_triggers")
+    make = triggers.VENDORS.get(connection.vendor)
+    if make:
+        with connection.cursor() as cursor:
+            for sql in make()[1]:
+                cursor.execute(sql)

@@ -1,6 +1,7 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
+
+from coop.api import api
 
 urlpatterns = [
     path("", include("coop.core.urls")),
@@ -8,7 +9,9 @@ urlpatterns = [
     path("governance/", include("coop.governance.urls")),
     path("ledger/", include("coop.ledger.urls")),
     path("market/", include("coop.marketplace.urls")),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # login, logout, password change and reset (the reset link also sets a founder's first password)
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),  # the language switcher posts to i18n/setlang/
+    path("api/", api.urls),  # JSON API with token auth; OpenAPI docs at /api/docs
     path("admin/", admin.site.urls),
 ]

@@ -25,6 +25,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "axes",
+    "ninja",
     "coop.core",
     "coop.members",
     "coop.governance",
@@ -42,7 +44,32 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Login throttling (django-axes): last, as its documentation asks.
+    "axes.middleware.AxesMiddleware",
 ]
+
+AUTH_USER_MODEL = "core.User"  # email is the login; a custom user model from the first migration
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Throttling: 5 failed logins for one email from one address lock it out for an hour.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = 1  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+
+# Email: printed to the console locally; production reads the SMTP server from the environment.
+EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "webmaster@localhost")
+# The site's address, used in links sent by email (invitations, notifications).
+COOP_BASE_URL = os.environ.get("COOP_BASE_URL", "http://127.0.0.1:8000")
+
+# The audit trail's signed checkpoints live OUTSIDE the database (a file, ideally on other storage or
+# backed up apart from the database), signed with a key the database never holds.
+COOP_CHECKPOINT_FILE = os.environ.get("COOP_CHECKPOINT_FILE", str(BASE_DIR / "var" / "audit-checkpoints.jsonl"))
+COOP_CHECKPOINT_KEY = os.environ.get("COOP_CHECKPOINT_KEY", "")
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"

@@ -22,3 +22,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 # Static files are served from the apps while developing; no collectstatic needed.
 WHITENOISE_AUTOREFRESH = True
+
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Throttling is tested on its own (coop/core/tests/test_accounts.py turns it on).
+AXES_ENABLED = False
+COOP_BASE_URL = "http://testserver"
+COOP_CHECKPOINT_FILE = str(BASE_DIR / ".pytest-checkpoints.jsonl")
+COOP_CHECKPOINT_KEY = "test-checkpoint-key"

@@ -1,6 +1,7 @@
 import hashlib
 import json
 
+from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -10,14 +11,63 @@ from .appendonly import AppendOnlyModel
 GENESIS = "0" * 64
 
 
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create(self, email, password, **extra):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create(email, password, **extra)
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.update(is_staff=True, is_superuser=True)
+        return self._create(email, password, **extra)
+
+    def get_by_natural_key(self, email):
+        return self.get(email__iexact=email)
+
+
+class User(AbstractUser):
+    """A person who can log in: the email address is the login (no separate username)."""
+
+    username = None
+    email = models.EmailField(_("email address"), unique=True)
+    notify_by_email = models.BooleanField(_("email me about decisions and meetings"), default=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.email
+
+
 class AuditEntry(AppendOnlyModel):
-    """One line of the co-op's audit trail; each line's hash covers the previous one."""
+    """One line of the co-op's audit trail; each line's hash covers the previous one.
+
+    `ref` names the record the line is about ("governance.vote:12") and `digest` is that record's
+    fingerprint when the line was written, so a row changed later no longer matches its line.
+    """
 
     seq = models.PositiveBigIntegerField(_("sequence"), unique=True)
     created_at = models.DateTimeField(_("time"))
     actor = models.CharField(_("actor"), max_length=150, blank=True)
     action = models.CharField(_("action"), max_length=100)
     payload = models.JSONField(_("details"), default=dict)
+    ref = models.CharField(_("record"), max_length=100, blank=True, db_index=True)
+    digest = models.CharField(_("record fingerprint"), max_length=64, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
 
@@ -37,27 +87,55 @@ class AuditEntry(AppendOnlyModel):
             "action": self.action,
             "payload": self.payload,
         }
+        if self.ref or self.digest:
+            body.update(ref=self.ref, digest=self.digest)
         canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), default=str)
         return hashlib.sha256((self.prev_hash + canonical).encode("utf-8")).hexdigest()
+
+
+class VerifiedHead(models.Model):
+    """How far the audit page has verified the chain (so each view checks only the new lines)."""
+
+    seq = models.PositiveBigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default=GENESIS)
 
 
 def _json_safe(payload):
     return json.loads(json.dumps(payload, default=str))
 
 
-def record(action, actor=None, **payload):
-    """Append an entry to the audit trail (retrying if another writer took the same slot)."""
-    actor_name = getattr(actor, "username", None) or (str(actor) if actor else "system")
-    for _attempt in range(5):
+def actor_name(actor):
+    if actor is None:
+        return "system"
+    if getattr(actor, "pk", None) is not None and hasattr(actor, "get_username"):
+        return f"user#{actor.pk}"
+    return str(actor)
+
+
+def ref_of(obj):
+    return f"{obj._meta.label_lower}:{obj.pk}"
+
+
+def record(action, actor=None, obj=None, **payload):
+    """Append an entry to the audit trail (retrying if another writer took the same slot).
+
+    With `obj` (a model with chain_fields), the entry also fingerprints that record.
+    """
+    from .integrity import digest_of
+
+    ref = ref_of(obj) if obj is not None else ""
+    digest = digest_of(obj) if obj is not None else ""
+    for _attempt in range(8):
         try:
             with transaction.atomic():
-                last = AuditEntry.objects.order_by("-seq").first()
+                last = AuditEntry.objects.order_by("-seq").only("seq", "hash").first()
                 entry = AuditEntry(
                     seq=(last.seq + 1) if last else 1,
                     created_at=timezone.now(),
-                    actor=actor_name,
+                    actor=actor_name(actor),
                     action=action,
                     payload=_json_safe(payload),
+                    ref=ref, digest=digest,
                     prev_hash=last.hash if last else GENESIS,
                 )
                 entry.hash = entry.compute_hash()
@@ -68,11 +146,61 @@ def record(action, actor=None, **payload):
     raise RuntimeError("Could not append to the audit trail.")
 
 
-def verify_chain():
-    """True when no entry was altered, removed or reordered."""
-    prev = GENESIS
-    for expected_seq, entry in enumerate(AuditEntry.objects.order_by("seq"), start=1):
+def first_break(entries, prev=GENESIS, expected_seq=1):
+    """The first entry (seq) that does not chain onto the one before it, or None."""
+    for entry in entries:
         if entry.seq != expected_seq or entry.prev_hash != prev or entry.compute_hash() != entry.hash:
-            return False
+            return expected_seq
         prev = entry.hash
-    return True
+        expected_seq += 1
+    return None
+
+
+def verify_chain():
+    """True when no entry was altered, removed or reordered (the whole chain, from the start)."""
+    return first_break(AuditEntry.objects.order_by("seq").iterator(chunk_size=2000)) is None
+
+
+def verify_incrementally():
+    """Verify only the entries added since the last verified head (checkpointed in VerifiedHead).
+
+    Returns (intact, verified_up_to). The verified head itself must still be in place, unchanged.
+    """
+    head = VerifiedHead.objects.first() or VerifiedHead(seq=0, hash=GENESIS)
+    if head.seq:
+        anchor = AuditEntry.objects.filter(seq=head.seq).only("hash").first()
+        if anchor is None or anchor.hash != head.hash:
+            return False, head.seq
+    new = list(AuditEntry.objects.filter(seq__gt=head.seq).order_by("seq"))
+    broken = first_break(new, prev=head.hash, expected_seq=head.seq + 1)
+    if broken is not None:
+        return False, broken - 1
+    if new:
+        head.seq, head.hash = new[-1].seq, new[-1].hash
+        head.save()
+    return True, head.seq
+
+
+class ApiToken(models.Model):
+    """A member's token for the JSON API. Only its SHA-256 is stored; the token is shown once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100, default="api")
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("API token")
+
+    @classmethod
+    def issue(cls, user, name="api"):
+        import secrets
+
+        key = secrets.token_urlsafe(32)
+        cls.objects.create(user=user, name=name, key_hash=hashlib.sha256(key.encode()).hexdigest())
+        return key
+
+    @classmethod
+    def user_for(cls, key):
+        token = cls.objects.filter(key_hash=hashlib.sha256(str(key).encode()).hexdigest()).select_related("user").first()
+        return token.user if token and token.user.is_active else None

@@ -2,6 +2,7 @@ import markdown
 from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.utils.safestring import mark_safe
 from markdown.treeprocessors import Treeprocessor
 
@@ -45,3 +46,18 @@ def rules(request):
 
 def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
+
+
+def unsubscribe(request, token):
+    """One-click unsubscribe from the link in every notification email (no login needed)."""
+    from coop.governance.notify import user_from_token
+
+    user = user_from_token(token)
+    if user is None:
+        return render(request, "core/message.html", {"heading": _("This link is not valid."), "status": 400}, status=400)
+    if request.method == "POST":
+        user.notify_by_email = False
+        user.save(update_fields=["notify_by_email"])
+        return render(request, "core/message.html", {"heading": _("You will get no more emails from the platform."),
+                                                     "text": _("Switch them back on from My membership.")})
+    return render(request, "core/unsubscribe.html", {"email": user.email})

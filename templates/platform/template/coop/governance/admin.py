@@ -2,13 +2,22 @@ from django.contrib import admin
 
 from coop.core.appendonly import ReadOnlyAdminMixin
 
-from .models import BoardDecision, GeneralMeeting, Proposal, ProposalResult, Vote
+from .models import FROZEN_FIELDS, BoardDecision, Comment, GeneralMeeting, Proposal, ProposalResult, Thread, Vote
 
 
 @admin.register(Proposal)
 class ProposalAdmin(admin.ModelAdmin):
-    list_display = ("title", "kind", "opens_at", "closes_at")
-    list_filter = ("kind",)
+    """Proposals are made on the platform (so they are chained); here they can only be looked at."""
+
+    list_display = ("title", "kind", "decision_tool", "opens_at", "closes_at")
+    list_filter = ("kind", "decision_tool")
+    readonly_fields = FROZEN_FIELDS
+
+    def has_add_permission(self, request):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in Proposal._meta.fields]
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -27,6 +36,14 @@ class VoteAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 @admin.register(ProposalResult)
 class ProposalResultAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("proposal", "passed", "quorum_met", "votes_for", "votes_against", "abstentions", "eligible")
+
+
+@admin.register(Comment)
+class CommentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("author", "proposal", "thread", "created_at")
+
+
+admin.site.register(Thread)
 
 
 @admin.register(BoardDecision)

@@ -1,3 +1,5 @@
+import secrets
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -7,7 +9,12 @@ from django.utils.translation import gettext_lazy as _
 from coop import profile
 from coop.core.appendonly import AppendOnlyModel
 
-from .counting import ABSTAIN, AGAINST, FOR, ORDINARY, SPECIAL
+from .counting import ABSTAIN, AGAINST, BLOCK, FOR, ORDINARY, SPECIAL
+
+PROPOSAL, CONSENT, POLL, DOT, RANKED = "proposal", "consent", "poll", "dot", "ranked"
+OPTION_TOOLS = (POLL, DOT, RANKED)
+#: Fields that decide an outcome: frozen once voting opens (model, queryset, admin and database).
+FROZEN_FIELDS = ("title", "text", "kind", "decision_tool", "options", "opens_at", "closes_at", "rules", "secret")
 
 
 class GeneralMeeting(models.Model):
@@ -36,43 +43,100 @@ class GeneralMeeting(models.Model):
             raise ValidationError({"scheduled_for": _("Members must get at least %(days)s days' notice.") % {"days": days}})
 
 
+class FrozenProposal(ValidationError):
+    pass
+
+
+class ProposalQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        frozen = sorted(set(kwargs) & set(FROZEN_FIELDS))
+        if frozen and self.filter(opens_at__lte=timezone.now()).exists():
+            raise FrozenProposal(_("Voting has opened: %(fields)s can no longer change.") % {"fields": ", ".join(frozen)})
+        return super().update(**kwargs)
+
+
 class Proposal(models.Model):
     KIND_CHOICES = [(ORDINARY, _("Ordinary resolution")), (SPECIAL, _("Special resolution"))]
+    TOOL_CHOICES = [(PROPOSAL, _("Proposal (for, against, abstain, block)")), (CONSENT, _("Consent (passes unless someone objects)")),
+                    (POLL, _("Poll (choose one option)")), (DOT, _("Dot vote (spread your dots)")),
+                    (RANKED, _("Ranked choice (instant run-off)"))]
 
     title = models.CharField(_("title"), max_length=300)
     text = models.TextField(_("text"), blank=True)
     kind = models.CharField(_("kind"), max_length=10, choices=KIND_CHOICES, default=ORDINARY)
-    opens_at = models.DateTimeField(_("voting opens"))
-    closes_at = models.DateTimeField(_("voting closes"))
+    decision_tool = models.CharField(_("decision tool"), max_length=10, choices=TOOL_CHOICES, default=PROPOSAL)
+    options = models.JSONField(_("options"), default=list, blank=True)
+    secret = models.BooleanField(_("secret ballot"), default=False,
+                                 help_text=_("Nobody, not even the board, can see who voted for what."))
+    opens_at = models.DateTimeField(_("voting opens"), null=True, blank=True)
+    closes_at = models.DateTimeField(_("voting closes"), null=True, blank=True)
+    rules = models.JSONField(_("rules applied"), default=dict, blank=True, editable=False)
     meeting = models.ForeignKey(GeneralMeeting, null=True, blank=True, on_delete=models.PROTECT, related_name="proposals")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    proposer = models.ForeignKey("members.Member", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    seconded_by = models.ForeignKey("members.Member", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = ProposalQuerySet.as_manager()
+
     class Meta:
-        ordering = ["-opens_at"]
+        ordering = ["-created_at", "-id"]
         verbose_name = _("proposal")
+        indexes = [models.Index(fields=["closes_at"])]
 
     def __str__(self):
         return self.title
 
+    @property
+    def awaiting_seconder(self):
+        return self.opens_at is None
+
+    def has_opened(self, now=None):
+        return self.opens_at is not None and self.opens_at <= (now or timezone.now())
+
     def clean(self):
         if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
             raise ValidationError({"closes_at": _("Voting must close after it opens.")})
+        if self.decision_tool in OPTION_TOOLS:
+            options = [str(o).strip() for o in self.options or [] if str(o).strip()]
+            if len(options) < 2:
+                raise ValidationError({"options": _("A %(tool)s needs at least two options.") % {"tool": self.get_decision_tool_display()}})
+            if len(set(options)) != len(options):
+                raise ValidationError({"options": _("Each option must be different.")})
+            if self.kind == SPECIAL:
+                raise ValidationError({"kind": _("A special resolution is decided by a proposal or consent, not by a %(tool)s.")
+                                       % {"tool": self.get_decision_tool_display()}})
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding and self.pk:
+            stored = type(self)._base_manager.filter(pk=self.pk).values(*FROZEN_FIELDS).first()
+            if stored and stored["opens_at"] is not None and stored["opens_at"] <= timezone.now():
+                changed = [f for f in FROZEN_FIELDS if stored[f] != getattr(self, f)]
+                if changed:
+                    raise FrozenProposal(_("Voting has opened: %(fields)s can no longer change.") % {"fields": ", ".join(changed)})
+        super().save(*args, **kwargs)
 
     def is_open(self, now=None):
         now = now or timezone.now()
-        return self.opens_at <= now < self.closes_at and not hasattr(self, "result")
+        return (self.opens_at is not None and self.opens_at <= now < self.closes_at
+                and not hasattr(self, "result"))
+
+    def option_list(self):
+        return list(enumerate(self.options or []))
 
 
 class Vote(AppendOnlyModel):
     """One member, one vote: the database refuses a second vote on the same proposal."""
 
-    CHOICES = [(FOR, _("For")), (AGAINST, _("Against")), (ABSTAIN, _("Abstain"))]
+    CHOICES = [(FOR, _("For")), (AGAINST, _("Against")), (ABSTAIN, _("Abstain")), (BLOCK, _("Block"))]
 
     proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="votes")
     member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="votes")
     member_class = models.CharField(max_length=50)
-    choice = models.CharField(_("vote"), max_length=7, choices=CHOICES)
+    choice = models.CharField(_("vote"), max_length=20, blank=True)
+    ranking = models.JSONField(_("ranking or dots"), default=list, blank=True)
+    salt = models.CharField(max_length=32, default=secrets.token_hex, editable=False)
     cast_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -90,13 +154,45 @@ class ProposalResult(AppendOnlyModel):
     votes_for = models.PositiveIntegerField(_("for"))
     votes_against = models.PositiveIntegerField(_("against"))
     abstentions = models.PositiveIntegerField(_("abstentions"))
+    blocks = models.PositiveIntegerField(_("blocks"), default=0)
     for_share = models.CharField(_("share for (exact)"), max_length=100)
     quorum_met = models.BooleanField(_("quorum met"))
     passed = models.BooleanField(_("passed"))
+    outcome = models.JSONField(_("outcome"), default=dict, blank=True)
     rules = models.JSONField(_("rules applied"))
 
     class Meta:
         verbose_name = _("result")
+
+
+class Comment(AppendOnlyModel):
+    """A member's contribution to the discussion of a proposal or a thread."""
+
+    proposal = models.ForeignKey(Proposal, null=True, blank=True, on_delete=models.PROTECT, related_name="comments")
+    thread = models.ForeignKey("Thread", null=True, blank=True, on_delete=models.PROTECT, related_name="comments")
+    author = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="+")
+    body = models.TextField(_("comment"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("comment")
+
+
+class Thread(models.Model):
+    """A discussion that may lead to a proposal."""
+
+    title = models.CharField(_("title"), max_length=300)
+    body = models.TextField(_("what to discuss"))
+    author = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("discussion")
+
+    def __str__(self):
+        return self.title
 
 
 class BoardDecision(AppendOnlyModel):

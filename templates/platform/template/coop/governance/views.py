@@ -1,68 +1,124 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from coop.core.models import AuditEntry, verify_chain
-from coop.core.roles import BOARD, MEMBER, SECRETARY, member_of, require_role, role_required
+from coop.core import integrity
+from coop.core.models import AuditEntry, verify_incrementally
+from coop.core.pagination import paginate
+from coop.core.roles import BOARD, MEMBER, SECRETARY, has_role, member_of, require_role, role_required
 
 from . import services
-from .forms import BoardDecisionForm, MeetingForm, MinutesForm, ProposalForm, VoteForm
-from .models import BoardDecision, GeneralMeeting, Proposal
+from .forms import BoardDecisionForm, CommentForm, MeetingForm, MinutesForm, ProposalForm, ThreadForm, VoteForm
+from .models import DOT, OPTION_TOOLS, RANKED, BoardDecision, GeneralMeeting, Proposal, Thread
 
 
 @role_required(MEMBER)
 def proposals(request):
     services.close_due()
     return render(request, "governance/index.html", {
-        "proposals": Proposal.objects.select_related("result"),
-        "meetings": GeneralMeeting.objects.all(),
+        "proposals": paginate(request, Proposal.objects.select_related("result")),
+        "meetings": GeneralMeeting.objects.all()[:20],
         "decisions": BoardDecision.objects.all()[:20],
+        "can_propose": member_of(request.user).can_vote,
     })
+
+
+def _errors(error):
+    return " ".join(getattr(error, "messages", None) or [str(error) or _("Not allowed.")])
 
 
 @role_required(MEMBER)
 def proposal(request, pk):
-    item = get_object_or_404(Proposal, pk=pk)
-    if not item.is_open() and item.closes_at <= timezone.now():
+    item = get_object_or_404(Proposal.objects.select_related("result"), pk=pk)
+    if item.closes_at and item.closes_at <= timezone.now() and not hasattr(item, "result"):
         services.close(item)
     member = member_of(request.user)
     has_voted = item.votes.filter(member=member).exists()
-    form = VoteForm(request.POST or None)
+    form = VoteForm(request.POST or None, proposal=item)
     if request.method == "POST" and form.is_valid():
+        choice, ranking = form.ballot()
         try:
-            services.cast_vote(request.user, item, form.cleaned_data["choice"])
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            services.cast_vote(request.user, item, choice, ranking=ranking)
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, _errors(error))
         else:
             messages.success(request, _("Your vote was recorded."))
         return redirect("governance:proposal", pk=pk)
+    result = getattr(item, "result", None)
+    outcome_rows = []
+    if result and item.decision_tool in OPTION_TOOLS:
+        totals = result.outcome.get("totals") or (result.outcome.get("rounds") or [{}])[0]
+        if isinstance(totals, dict):
+            totals = [totals.get(str(i), 0) for i in range(len(item.options))]
+        outcome_rows = [(o, totals[i] if i < len(totals) else 0, result.outcome.get("winner") == i)
+                        for i, o in item.option_list()]
     return render(request, "governance/proposal.html", {
         "proposal": item, "form": form, "has_voted": has_voted,
         "can_vote": member.can_vote and item.is_open() and not has_voted,
-        "result": getattr(item, "result", None),
+        "can_second": item.awaiting_seconder and member.can_vote and item.proposer_id != member.pk,
+        "result": result, "outcome_rows": outcome_rows, "options_tool": item.decision_tool in OPTION_TOOLS,
+        "is_dot": item.decision_tool == DOT, "is_ranked": item.decision_tool == RANKED,
+        "show_votes": not item.secret and result is not None,
+        "votes": item.votes.select_related("member") if not item.secret and result is not None else [],
+        "comments": paginate(request, item.comments.select_related("author"), "cpage"),
+        "comment_form": CommentForm(),
     })
 
 
-def _create(request, form_class, create, heading, redirect_to):
-    form = form_class(request.POST or None)
+@role_required(MEMBER)
+@require_POST
+def second(request, pk):
+    item = get_object_or_404(Proposal, pk=pk)
+    try:
+        services.second(item, request.user)
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, _errors(error))
+    else:
+        messages.success(request, _("Seconded: voting is open."))
+    return redirect("governance:proposal", pk=pk)
+
+
+@role_required(MEMBER)
+@require_POST
+def comment(request, pk):
+    item = get_object_or_404(Proposal, pk=pk)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        services.comment(request.user, form.cleaned_data["body"], proposal=item)
+    return redirect(reverse("governance:proposal", args=[pk]) + "#discussion")
+
+
+def _create(request, form_class, create, heading, redirect_to, **form_kwargs):
+    form = form_class(request.POST or None, **form_kwargs)
     if request.method == "POST" and form.is_valid():
         try:
             obj = create(request.user, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            if hasattr(error, "error_dict"):
+                for field, errors in error.error_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, error)
+        except PermissionDenied as error:
+            form.add_error(None, _errors(error))
         else:
             messages.success(request, _("Saved."))
             return redirect(redirect_to(obj))
     return render(request, "core/form.html", {"form": form, "heading": heading})
 
 
-@role_required(BOARD, SECRETARY)
+@role_required(MEMBER, BOARD, SECRETARY)
 def new_proposal(request):
+    board = has_role(request.user, BOARD) or has_role(request.user, SECRETARY)
+    if not board and not member_of(request.user).can_vote:
+        raise PermissionDenied
     return _create(request, ProposalForm, services.create_proposal, _("New proposal"),
-                   lambda p: reverse("governance:proposal", args=[p.pk]))
+                   lambda p: reverse("governance:proposal", args=[p.pk]), board=board,
+                   default_tool=services.default_tool())
 
 
 @role_required(BOARD, SECRETARY)
@@ -75,6 +131,28 @@ def new_meeting(request):
 def new_board_decision(request):
     return _create(request, BoardDecisionForm, services.record_board_decision, _("Record a board decision"),
                    lambda d: reverse("governance:proposals"))
+
+
+@role_required(MEMBER)
+def threads(request):
+    return render(request, "governance/threads.html", {"threads": paginate(request, Thread.objects.all())})
+
+
+@role_required(MEMBER)
+def new_thread(request):
+    return _create(request, ThreadForm, services.start_thread, _("Start a discussion"),
+                   lambda t: reverse("governance:thread", args=[t.pk]))
+
+
+@role_required(MEMBER)
+def thread(request, pk):
+    item = get_object_or_404(Thread, pk=pk)
+    form = CommentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.comment(request.user, form.cleaned_data["body"], thread=item)
+        return redirect("governance:thread", pk=pk)
+    return render(request, "governance/thread.html", {
+        "thread": item, "comments": paginate(request, item.comments.select_related("author")), "form": form})
 
 
 @role_required(MEMBER)
@@ -91,9 +169,16 @@ def meeting(request, pk):
             else:
                 messages.success(request, _("Minutes saved."))
             return redirect("governance:meeting", pk=pk)
-    return render(request, "governance/meeting.html", {"meeting": item, "form": form})
+    return render(request, "governance/meeting.html", {
+        "meeting": item, "form": form, "checkpoint": integrity.latest_checkpoint(),
+        "head": AuditEntry.objects.order_by("-seq").only("seq", "hash").first(),
+    })
 
 
 @role_required(MEMBER)
 def audit_trail(request):
-    return render(request, "governance/audit.html", {"entries": AuditEntry.objects.order_by("-seq")[:200], "intact": verify_chain()})
+    intact, verified_up_to = verify_incrementally()
+    return render(request, "governance/audit.html", {
+        "entries": paginate(request, AuditEntry.objects.order_by("-seq").only("seq", "created_at", "actor", "action", "hash")),
+        "intact": intact, "verified_up_to": verified_up_to, "checkpoint": integrity.latest_checkpoint(),
+    })

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from coop.core.appendonly import ReadOnlyAdminMixin
+
 from .models import AllocationLine, PatronageRecord, SurplusAllocation, SweatEquityEntry
 
 
@@ -14,17 +16,21 @@ class AllocationLineInline(admin.TabularInline):
 
 
 @admin.register(SurplusAllocation)
-class SurplusAllocationAdmin(admin.ModelAdmin):
+class SurplusAllocationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("year", "surplus", "basis")
     readonly_fields = ("year", "surplus", "basis", "created_by")
     inlines = [AllocationLineInline]
 
 
 @admin.register(PatronageRecord)
-class PatronageRecordAdmin(admin.ModelAdmin):
-    list_display = ("member", "date", "hours", "revenue", "transactions")
+class PatronageRecordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only: patronage is reported and approved on the platform, where every step is chained."""
+
+    list_display = ("member", "date", "hours", "revenue", "transactions", "status")
+    list_filter = ("status",)
 
 
 @admin.register(SweatEquityEntry)
-class SweatEquityEntryAdmin(admin.ModelAdmin):
-    list_display = ("member", "date", "hours", "pre_revenue", "paid", "value")
+class SweatEquityEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("member", "date", "hours", "pre_revenue", "paid", "value", "status")
+    list_filter = ("status",)

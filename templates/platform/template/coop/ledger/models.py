@@ -8,8 +8,16 @@ from django.utils.translation import gettext_lazy as _
 from coop import profile
 
 
+PENDING, APPROVED, REJECTED = "pending", "approved", "rejected"
+REVIEW_CHOICES = [(PENDING, _("waiting for approval")), (APPROVED, _("approved")), (REJECTED, _("rejected"))]
+
+
 class PatronageRecord(models.Model):
-    """What a member contributed: hours, revenue and transactions (the basis is chosen by the rules)."""
+    """What a member contributed: hours, revenue and transactions (the basis is chosen by the rules).
+
+    Self-reported hours count only once the board or a second member approved them; patronage
+    from a completed order is approved by the order itself.
+    """
 
     member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="patronage")
     date = models.DateField(_("date"), default=timezone.localdate)
@@ -18,10 +26,15 @@ class PatronageRecord(models.Model):
     transactions = models.PositiveIntegerField(_("transactions"), default=0)
     description = models.CharField(_("description"), max_length=300, blank=True)
     order = models.OneToOneField("marketplace.Order", null=True, blank=True, on_delete=models.PROTECT, related_name="patronage")
+    status = models.CharField(_("status"), max_length=10, choices=REVIEW_CHOICES, default=PENDING)
+    reviewed_by = models.ForeignKey("members.Member", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         ordering = ["-date", "-id"]
         verbose_name = _("patronage record")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(hours__gte=0, revenue__gte=0), name="patronage_not_negative"),
+        ]
 
 
 class SweatEquityEntry(models.Model):
@@ -34,11 +47,14 @@ class SweatEquityEntry(models.Model):
     pre_revenue = models.BooleanField(_("before the co-op had revenue"), default=False)
     paid = models.BooleanField(_("the work was paid"), default=False)
     value = models.DecimalField(_("value"), max_digits=14, decimal_places=2, editable=False)
+    status = models.CharField(_("status"), max_length=10, choices=REVIEW_CHOICES, default=PENDING)
+    reviewed_by = models.ForeignKey("members.Member", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         ordering = ["-date", "-id"]
         verbose_name = _("sweat equity entry")
         verbose_name_plural = _("sweat equity")
+        constraints = [models.CheckConstraint(condition=models.Q(hours__gt=0), name="sweat_equity_positive")]
 
     def compute_value(self):
         rules = profile.current().rules["sweat_equity"]

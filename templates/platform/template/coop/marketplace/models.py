@@ -1,3 +1,4 @@
+import secrets
 from decimal import Decimal
 
 from django.conf import settings
@@ -49,6 +50,9 @@ class Order(models.Model):
     hours = models.DecimalField(_("hours of work"), max_digits=10, decimal_places=2, default=0)
     status = models.CharField(_("status"), max_length=12, choices=STATUS_CHOICES, default=REQUESTED)
     details = models.JSONField(_("details"), default=dict, blank=True)
+    assigned_to = models.ForeignKey("members.Member", null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="assigned_orders", verbose_name=_("dispatched to"))
+    tracking_code = models.CharField(max_length=64, unique=True, default=secrets.token_urlsafe, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -69,6 +73,7 @@ class StatusChange(models.Model):
     from_status = models.CharField(max_length=12)
     to_status = models.CharField(max_length=12)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    note = models.CharField(max_length=300, blank=True)
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

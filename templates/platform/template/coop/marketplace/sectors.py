@@ -4,9 +4,10 @@ The sector id comes from governance/coop.json. To add a sector: add an entry her
 vocabulary in coopkit's templates/sectors/<id>.yml); the forms and pages follow.
 """
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -35,7 +36,9 @@ SECTORS = {
         offer_fields=(Field("area", _("Area covered")), Field("window_start", _("Available from"), "datetime"),
                       Field("window_end", _("Available until"), "datetime")),
         order_fields=(Field("pickup", _("Pickup address"), "longtext"), Field("dropoff", _("Drop-off address"), "longtext"),
-                      Field("window", _("Delivery window"))),
+                      Field("distance_km", _("Distance (km)"), "decimal"), Field("window", _("Delivery window"))),
+        quantity="distance_km",  # the offer's price is per km: distance-based price
+        extra={"max_distance_km": 100, "dispatch": True},
     ),
     "ride-hailing": Sector(
         offer_fields=(Field("vehicle", _("Vehicle")), Field("area", _("Area served"))),
@@ -46,6 +49,7 @@ SECTORS = {
         order_fields=(Field("check_in", _("Check-in"), "date"), Field("check_out", _("Check-out"), "date"),
                       Field("guests", _("Guests"), "int")),
         nights=("check_in", "check_out"),
+        extra={"capacity": ("guests", "max_guests")},
     ),
     "freelance": Sector(
         offer_fields=(Field("skills", _("Skills")),),
@@ -92,6 +96,63 @@ def quantity(sector, details):
     if sector.quantity:
         return Decimal(str(details[sector.quantity]))
     return Decimal(1)
+
+
+MAX_HOURS = Decimal(24)
+
+
+def _aware(moment):
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+
+
+def _number(details, name):
+    value = details.get(name)
+    return None if value in (None, "") else Decimal(str(value))
+
+
+def validate(sector, details, offer_details, today, now):
+    """Every sector's order rules. Returns {field: message} (empty when the order is acceptable)."""
+    errors = {}
+    for spec in sector.order_fields:
+        value = details.get(spec.name)
+        if value in (None, ""):
+            continue
+        if spec.kind == "date" and date.fromisoformat(str(value)[:10]) < today:
+            errors[spec.name] = _("This date is in the past.")
+        elif spec.kind == "datetime" and _aware(datetime.fromisoformat(str(value))) < now:
+            errors[spec.name] = _("This time is in the past.")
+        elif spec.kind in ("int", "decimal") and Decimal(str(value)) < 0:
+            errors[spec.name] = _("This cannot be negative.")
+    if sector.nights and not errors:
+        start, end = (details.get(f) for f in sector.nights)
+        if start and end and str(end) <= str(start):
+            errors[sector.nights[1]] = _("Check-out must be after check-in.")
+    capacity = sector.extra.get("capacity")
+    if capacity:
+        wanted, limit = _number(details, capacity[0]), _number(offer_details, capacity[1])
+        if wanted is not None and wanted < 1:
+            errors[capacity[0]] = _("At least one.")
+        elif wanted is not None and limit is not None and wanted > limit:
+            errors[capacity[0]] = _("At most %(n)s.") % {"n": limit}
+    for name in ("hours", "hours_per_visit"):
+        hours_value = _number(details, name)
+        if hours_value is not None and not (0 < hours_value <= MAX_HOURS):
+            errors[name] = _("Between 0 and %(n)s hours.") % {"n": MAX_HOURS}
+    visits = _number(details, "visits")
+    if visits is not None and visits < 1:
+        errors["visits"] = _("At least one visit.")
+    if visits is not None and visits > 1 and (_number(details, "every_days") or 0) < 1:
+        errors["every_days"] = _("Repeated visits need at least one day between them.")
+    if "quantity" in details and (_number(details, "quantity") or 0) < 1:
+        errors["quantity"] = _("At least one.")
+    distance = _number(details, "distance_km")
+    if distance is not None:
+        most = Decimal(str(sector.extra.get("max_distance_km", 100)))
+        if not (0 < distance <= most):
+            errors["distance_km"] = _("Between 0 and %(n)s km.") % {"n": most}
+    if "origin" in details and "destination" in details and str(details["origin"]).strip().lower() == str(details["destination"]).strip().lower():
+        errors["destination"] = _("The destination must differ from the starting point.")
+    return errors
 
 
 def hours(sector, details):

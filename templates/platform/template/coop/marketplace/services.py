@@ -2,6 +2,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coop import profile
@@ -36,10 +37,21 @@ def place_order(offer, *, customer=None, customer_name, customer_email, details)
     if not offer.active:
         raise ValidationError(_("This offer is closed."))
     sector = current_sector()
+    errors = sectors.validate(sector, details, offer.details, timezone.localdate(), timezone.now())
+    if errors:
+        raise ValidationError(errors)
     quantity = sectors.quantity(sector, details)
     if quantity <= 0:
         raise ValidationError(_("The quantity must be more than zero."))
     with transaction.atomic():
+        if sector.nights:
+            offer = Offer.objects.select_for_update().get(pk=offer.pk)
+            start, end = (str(details[f]) for f in sector.nights)
+            for booked in offer.orders.exclude(status=Order.CANCELLED).only("details"):
+                b_start, b_end = (str(booked.details.get(f)) for f in sector.nights)
+                if b_start < end and start < b_end:
+                    raise ValidationError({sector.nights[0]: _("Already booked from %(a)s to %(b)s: choose other dates.")
+                                           % {"a": b_start, "b": b_end}})
         if sector.stock:
             offer = Offer.objects.select_for_update().get(pk=offer.pk)
             stock = int(offer.details.get(sector.stock) or 0)
@@ -58,11 +70,40 @@ def place_order(offer, *, customer=None, customer_name, customer_email, details)
     return order
 
 
+def booked_ranges(offer):
+    """The stays already booked on an offer (its availability calendar)."""
+    sector = current_sector()
+    if not sector.nights:
+        return []
+    return sorted((o.details.get(sector.nights[0]), o.details.get(sector.nights[1]))
+                  for o in offer.orders.exclude(status=Order.CANCELLED).only("details"))
+
+
+def dispatch(order, courier, by):
+    """Hand an order to another worker-member (delivery: dispatch to a courier)."""
+    from coop.core.roles import BOARD, has_role
+
+    current = order.assigned_to or order.offer.worker
+    if not (has_role(by, BOARD) or member_of(by) == current):
+        raise PermissionDenied(_("Only the board or the worker holding the order can dispatch it."))
+    if order.status not in (Order.REQUESTED, Order.ACCEPTED):
+        raise ValidationError(_("Only an order that has not started can be dispatched."))
+    if courier is None or not courier.is_active:
+        raise ValidationError(_("Choose an active member."))
+    with transaction.atomic():
+        order.assigned_to = courier
+        order.save(update_fields=["assigned_to", "updated_at"])
+        StatusChange.objects.create(order=order, from_status=order.status, to_status=order.status, by=by,
+                                    note=_("dispatched to %(name)s") % {"name": courier.name})
+    audit.record("order.dispatched", by, order=order.pk, to=courier.pk)
+    return order
+
+
 def move(order, to_status, by):
     """Change an order's status along the allowed flow; the worker runs it, a customer may cancel."""
     if to_status not in Order.TRANSITIONS[order.status]:
         raise ValidationError(_("An order cannot go from %(a)s to %(b)s.") % {"a": order.status, "b": to_status})
-    is_worker = member_of(by) is not None and member_of(by) == order.offer.worker
+    is_worker = member_of(by) is not None and member_of(by) == (order.assigned_to or order.offer.worker)
     is_customer = by.is_authenticated and order.customer_id == by.pk
     if not (is_worker or (is_customer and to_status == Order.CANCELLED and order.status != Order.IN_PROGRESS)):
         raise PermissionDenied

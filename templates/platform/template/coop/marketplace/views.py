@@ -1,9 +1,10 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from coop.core.pagination import paginate
 from coop.core.roles import MEMBER, member_of, role_required
 
 from . import services
@@ -12,7 +13,8 @@ from .models import Offer, Order
 
 
 def offers(request):
-    return render(request, "marketplace/offers.html", {"offers": Offer.objects.filter(active=True).select_related("worker")})
+    return render(request, "marketplace/offers.html", {
+        "offers": paginate(request, Offer.objects.filter(active=True).select_related("worker"))})
 
 
 def offer(request, pk):
@@ -29,11 +31,37 @@ def offer(request, pk):
                 customer_email=form.cleaned_data["customer_email"], details=form.details(),
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            if hasattr(error, "error_dict"):
+                for field, errors in error.error_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, error)
         else:
             messages.success(request, _("Your request was sent. Reference: #%(n)s") % {"n": order.pk})
-            return redirect("marketplace:offers")
-    return render(request, "marketplace/offer.html", {"offer": item, "form": form, "fields": sector.offer_fields})
+            return redirect("marketplace:track", code=order.tracking_code)
+    return render(request, "marketplace/offer.html", {"offer": item, "form": form, "fields": sector.offer_fields,
+                                                       "booked": services.booked_ranges(item)})
+
+
+def track(request, code):
+    """Status tracking for the customer (the link is the secret: no login needed)."""
+    order = get_object_or_404(Order.objects.select_related("offer", "assigned_to"), tracking_code=code)
+    return render(request, "marketplace/track.html", {"order": order, "history": order.history.all()})
+
+
+@role_required(MEMBER)
+@require_POST
+def dispatch(request, pk):
+    from coop.members.models import Member
+
+    order = get_object_or_404(Order, pk=pk)
+    courier = Member.objects.filter(pk=request.POST.get("courier") or 0, ceased_on__isnull=True).first()
+    try:
+        services.dispatch(order, courier, request.user)
+        messages.success(request, _("Order dispatched."))
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [_("Not allowed.")])))
+    return redirect("marketplace:mine")
 
 
 @role_required(MEMBER)
@@ -49,18 +77,25 @@ def new_offer(request):
 
 @role_required(MEMBER)
 def mine(request):
+    from django.db.models import Q
+
+    from coop.members.models import Member
+
     worker = member_of(request.user)
     return render(request, "marketplace/mine.html", {
-        "offers": worker.offers.all(),
-        "orders": Order.objects.filter(offer__worker=worker).select_related("offer"),
+        "offers": paginate(request, worker.offers.all(), "opage"),
+        "orders": paginate(request, Order.objects.filter(Q(offer__worker=worker, assigned_to__isnull=True) | Q(assigned_to=worker))
+                           .select_related("offer"), "page"),
         "transitions": Order.TRANSITIONS,
+        "dispatch": services.current_sector().extra.get("dispatch", False),
+        "couriers": Member.objects.filter(ceased_on__isnull=True).exclude(pk=worker.pk).order_by("name")[:200],
     })
 
 
 def my_orders(request):
     if not request.user.is_authenticated:
         return redirect("login")
-    return render(request, "marketplace/my_orders.html", {"orders": request.user.orders.select_related("offer")})
+    return render(request, "marketplace/my_orders.html", {"orders": paginate(request, request.user.orders.select_related("offer"))})
 
 
 @require_POST

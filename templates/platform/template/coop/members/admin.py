@@ -1,9 +1,13 @@
 from django.contrib import admin
 
-from .models import Application, Member, ShareRedemption, ShareSubscription
+from coop.core.appendonly import ReadOnlyAdminMixin
+
+from .models import Application, BoardTerm, Member, ShareRedemption, ShareSubscription
 
 
-class SubscriptionInline(admin.TabularInline):
+class SubscriptionInline(ReadOnlyAdminMixin, admin.TabularInline):
+    """Share movements happen on the platform (each one is in the audit chain); shown read-only here."""
+
     model = ShareSubscription
     extra = 0
 
@@ -22,5 +26,9 @@ class ApplicationAdmin(admin.ModelAdmin):
     list_filter = ("status",)
 
 
-admin.site.register(ShareSubscription)
-admin.site.register(ShareRedemption)
+@admin.register(ShareSubscription, ShareRedemption)
+class ShareMovementAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    pass
+
+
+admin.site.register(BoardTerm)

@@ -22,14 +22,16 @@ class ApplicationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         if not (user and user.is_authenticated):
-            self.fields["username"] = forms.CharField(label=_("Username"), max_length=150)
+            self.fields["email"].help_text = _("You will log in with this address.")
             self.fields["password"] = forms.CharField(label=_("Password"), widget=forms.PasswordInput)
+        else:
+            self.fields["email"].initial = user.email
 
-    def clean_username(self):
-        username = self.cleaned_data["username"]
-        if get_user_model().objects.filter(username=username).exists():
-            raise forms.ValidationError(_("This username is taken."))
-        return username
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        if not (self.user and self.user.is_authenticated) and get_user_model().objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(_("An account with this email already exists: log in first, then apply."))
+        return email
 
     def clean_password(self):
         password = self.cleaned_data["password"]

@@ -123,3 +123,26 @@ class ShareRedemption(models.Model):
 
     def __str__(self):
         return f"{self.member}: -{self.shares}"
+
+
+class BoardTerm(models.Model):
+    """A seat on the board: a term lasts board_term_years (from the rules), then an election is due."""
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="board_terms")
+    started_on = models.DateField(_("term started"))
+    ended_on = models.DateField(_("term ended"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["started_on", "id"]
+        verbose_name = _("board term")
+
+    def __str__(self):
+        return f"{self.member} ({self.started_on} - {self.ends_on})"
+
+    @property
+    def ends_on(self):
+        years = int(profile.current().governance.get("board_term_years") or 1)
+        try:
+            return self.started_on.replace(year=self.started_on.year + years)
+        except ValueError:  # 29 February
+            return self.started_on.replace(year=self.started_on.year + years, day=28)

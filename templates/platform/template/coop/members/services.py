@@ -8,7 +8,7 @@ from coop import profile
 from coop.core import models as audit
 from coop.core.roles import BOARD, SECRETARY, has_role, require_role
 
-from .models import Application, Member, ShareRedemption, ShareSubscription
+from .models import Application, BoardTerm, Member, ShareRedemption, ShareSubscription
 
 
 def check_shares(member_class_id, shares, already_held=0):
@@ -25,8 +25,23 @@ def check_shares(member_class_id, shares, already_held=0):
     return member_class
 
 
+def check_not_duplicate(user, email):
+    """One pending application per person; members do not apply again."""
+    email = (email or "").strip().lower()
+    if user is not None and getattr(user, "pk", None):
+        if Member.objects.filter(user=user, ceased_on__isnull=True).exists():
+            raise ValidationError(_("You are already a member."))
+        if Application.objects.filter(user=user, status=Application.PENDING).exists():
+            raise ValidationError(_("You already have an application waiting for a decision."))
+    if Member.objects.filter(email__iexact=email, ceased_on__isnull=True).exists():
+        raise ValidationError(_("A member already uses this email address."))
+    if Application.objects.filter(email__iexact=email, status=Application.PENDING).exists():
+        raise ValidationError(_("An application with this email address is already waiting for a decision."))
+
+
 def apply(user, *, name, email, address, member_class, shares, statement=""):
     check_shares(member_class, shares)
+    check_not_duplicate(user, email)
     application = Application.objects.create(
         user=user, name=name, email=email, address=address, member_class=member_class,
         shares=shares, statement=statement,
@@ -42,16 +57,17 @@ def subscribe(member, shares, *, on=None, paid=False):
         member=member, shares=shares, unit_price=member_class.share_price,
         amount=member_class.share_price * shares, subscribed_on=on, paid_on=on if paid else None,
     )
-    audit.record("shares.subscribed", None, member=member.pk, shares=shares, amount=str(subscription.amount))
+    audit.record("shares.subscribed", None, subscription, member=member.pk, shares=shares, amount=str(subscription.amount))
     return subscription
 
 
 def record_payment(subscription, by, reference=""):
     require_role(by, BOARD, SECRETARY)
-    subscription.paid_on = timezone.localdate()
-    subscription.payment_reference = reference
-    subscription.save(update_fields=["paid_on", "payment_reference"])
-    audit.record("shares.paid", by, subscription=subscription.pk, amount=str(subscription.amount))
+    with transaction.atomic():
+        subscription.paid_on = timezone.localdate()
+        subscription.payment_reference = reference
+        subscription.save(update_fields=["paid_on", "payment_reference"])
+        audit.record("shares.paid", by, subscription, subscription=subscription.pk, amount=str(subscription.amount))
 
 
 def propose_to_general_meeting(application, by):
@@ -97,6 +113,8 @@ def admit(application, by):
 
 def reject(application, by):
     require_role(by, BOARD, SECRETARY)
+    if application.status != Application.PENDING:
+        raise ValidationError(_("This application was already decided."))
     application.status = Application.REJECTED
     application.decided_at = timezone.now()
     application.decided_by = by
@@ -119,9 +137,50 @@ def process_withdrawal(member, by):
     with transaction.atomic():
         held = member.shares_held
         if held:
-            ShareRedemption.objects.create(
+            redemption = ShareRedemption.objects.create(
                 member=member, shares=held, amount=member.capital_paid, redeemed_on=today
             )
+            audit.record("shares.redeemed", by, redemption, member=member.pk, shares=held, amount=str(redemption.amount))
+        BoardTerm.objects.filter(member=member, ended_on__isnull=True).update(ended_on=today)
         member.ceased_on = today
         member.save(update_fields=["ceased_on"])
         audit.record("member.ceased", by, member=member.pk, shares_redeemed=held)
+
+
+def export_personal_data(member):
+    """Everything the platform holds about a member (GDPR-style access request), JSON-ready."""
+    user = member.user
+    return {
+        "member": {"number": member.pk, "name": member.name, "email": member.email, "address": member.address,
+                   "class": member.member_class, "admitted_on": member.admitted_on, "ceased_on": member.ceased_on},
+        "user": {"email": user.email, "date_joined": user.date_joined, "last_login": user.last_login,
+                 "notify_by_email": user.notify_by_email} if user else None,
+        "applications": list(Application.objects.filter(member=member).values("name", "email", "address", "statement", "applied_at", "status")),
+        "share_subscriptions": list(member.subscriptions.values("shares", "amount", "subscribed_on", "paid_on")),
+        "share_redemptions": list(member.redemptions.values("shares", "amount", "redeemed_on")),
+        "votes": list(member.votes.filter(proposal__secret=False).values("proposal_id", "proposal__title", "choice", "ranking", "cast_at")),
+        "patronage": list(member.patronage.values("date", "hours", "revenue", "transactions", "description", "status")),
+        "sweat_equity": list(member.sweat_equity.values("date", "hours", "description", "value", "status")),
+    }
+
+
+def erase_personal_data(member, by):
+    """Erase a FORMER member's personal data (name, email, address, login). The register keeps the
+    number, class, dates and shares the law requires; votes and the ledger keep their numbers only."""
+    require_role(by, BOARD, SECRETARY)
+    if member.is_active:
+        raise ValidationError(_("End the membership first: the register must name current members."))
+    with transaction.atomic():
+        member.name = _("Former member %(n)s") % {"n": member.pk}
+        member.email = f"erased-{member.pk}@invalid"
+        member.address = ""
+        member.save(update_fields=["name", "email", "address"])
+        Application.objects.filter(member=member).update(name=member.name, email=member.email, address="", statement="")
+        user = member.user
+        if user is not None:
+            user.email = f"erased-user-{user.pk}@invalid"
+            user.first_name = user.last_name = ""
+            user.is_active = False
+            user.set_unusable_password()
+            user.save()
+        audit.record("member.erased", by, member=member.pk)

@@ -4,12 +4,14 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.db import transaction
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from coop import profile
+from coop.core.pagination import paginate
 from coop.core.roles import BOARD, MEMBER, SECRETARY, member_of, role_required
 
 from . import services
@@ -22,17 +24,19 @@ def apply(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         user = request.user
-        if not user.is_authenticated:
-            user = get_user_model().objects.create_user(data["username"], data["email"], data["password"])
-            login(request, user)
         try:
-            services.apply(
-                user, name=data["name"], email=data["email"], address=data["address"],
-                member_class=data["member_class"], shares=data["shares"], statement=data["statement"],
-            )
+            with transaction.atomic():
+                if not user.is_authenticated:
+                    user = get_user_model().objects.create_user(data["email"], data["password"])
+                services.apply(
+                    user, name=data["name"], email=data["email"], address=data["address"],
+                    member_class=data["member_class"], shares=data["shares"], statement=data["statement"],
+                )
         except ValidationError as error:
-            form.add_error("shares", error)
+            form.add_error(None, error)
         else:
+            if not request.user.is_authenticated:
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Thank you. Your application will be considered."))
             return redirect("members:me")
     return render(request, "core/form.html", {
@@ -68,7 +72,7 @@ def request_withdrawal(request):
 @role_required(BOARD, SECRETARY)
 def register(request):
     return render(request, "members/register.html", {
-        "members": Member.objects.all(),
+        "members": paginate(request, Member.objects.all()),
         "applications": Application.objects.filter(status=Application.PENDING),
         "unpaid": ShareSubscription.objects.filter(paid_on__isnull=True).select_related("member"),
         "admission_by": profile.current().admission_by,
@@ -132,6 +136,38 @@ def process_withdrawal(request, pk):
     try:
         services.process_withdrawal(member, request.user)
         messages.success(request, _("Membership ended and shares redeemed."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("members:register")
+
+
+@login_required
+def my_data(request):
+    """Everything the platform holds about me, as JSON (a personal-data access request)."""
+    member = member_of(request.user) or Member.objects.filter(user=request.user).first()
+    data = services.export_personal_data(member) if member else {"user": {"email": request.user.email}}
+    response = JsonResponse(data, json_dumps_params={"indent": 2, "ensure_ascii": False})
+    response["Content-Disposition"] = 'attachment; filename="my-data.json"'
+    return response
+
+
+@login_required
+@require_POST
+def notifications(request):
+    request.user.notify_by_email = request.POST.get("notify") == "on"
+    request.user.save(update_fields=["notify_by_email"])
+    messages.success(request, _("Email notifications are on.") if request.user.notify_by_email
+                     else _("Email notifications are off."))
+    return redirect("members:me")
+
+
+@role_required(BOARD, SECRETARY)
+@require_POST
+def erase(request, pk):
+    member = get_object_or_404(Member, pk=pk)
+    try:
+        services.erase_personal_data(member, request.user)
+        messages.success(request, _("Personal data erased."))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("members:register")

@@ -46,7 +46,7 @@ def test_rules_markdown_cannot_inject_html():
     assert "<strong>bold</strong>" in html and "<h1" in html
 
 
-def test_audit_trail_is_append_only_and_chained():
+def test_audit_trail_is_append_only_and_chained(without_db_guards):
     first = audit.record("test.one", None, n=1)
     audit.record("test.two", None, n=2)
     assert audit.verify_chain()
@@ -62,6 +62,15 @@ def test_audit_trail_is_append_only_and_chained():
     with connection.cursor() as cursor:  # tampering behind the ORM's back is detected
         cursor.execute(f"UPDATE {AuditEntry._meta.db_table} SET action = 'forged' WHERE id = %s", [first.pk])
     assert not audit.verify_chain()
+
+
+def test_the_database_refuses_to_update_an_audit_entry():
+    from django.db import DatabaseError, transaction
+
+    entry = audit.record("test.one", None)
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {AuditEntry._meta.db_table} SET action = 'forged' WHERE id = %s", [entry.pk])
+    assert AuditEntry.objects.get(pk=entry.pk).action == "test.one"
 
 
 def test_admin_cannot_change_audit_entries(admin_client):

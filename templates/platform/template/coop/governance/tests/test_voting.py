@@ -15,9 +15,14 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def proposal(make_member):
-    board = make_member(roles=[BOARD])
-    return services.create_proposal(board.user, title="Buy cargo bikes", kind="ordinary")
+def board(make_member):
+    return make_member(roles=[BOARD])
+
+
+@pytest.fixture
+def proposal(board):
+    """A proposal (for/against/abstain/block) opened now; its numbers are the rules' when it opens."""
+    return services.create_proposal(board.user, title="Buy cargo bikes", kind="ordinary", decision_tool="proposal")
 
 
 def test_a_member_votes_once(make_member, proposal):
@@ -38,7 +43,7 @@ def test_the_database_refuses_a_second_vote(make_member, proposal):
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_double_vote_is_refused_by_the_database(make_member):
     board = make_member(roles=[BOARD])
-    proposal = services.create_proposal(board.user, title="Race")
+    proposal = services.create_proposal(board.user, title="Race", decision_tool="proposal")
     voter = make_member()
     barrier = threading.Barrier(2)
     outcomes = []
@@ -88,8 +93,9 @@ def test_votes_only_inside_the_window(make_member, proposal):
         services.cast_vote(make_member().user, proposal, "for", now=proposal.closes_at)
 
 
-def test_voting_through_the_page_and_the_result(make_member, proposal, client, rules):
+def test_voting_through_the_page_and_the_result(make_member, board, client, rules):
     rules("governance", quorum_percent=50, ordinary_majority_percent=50)
+    proposal = services.create_proposal(board.user, title="Buy cargo bikes", decision_tool="proposal")
     voters = [make_member() for _ in range(3)]  # with the board member: 4 voting members
     for voter, choice in zip(voters, ["for", "for", "against"]):
         client.force_login(voter.user)
@@ -106,8 +112,9 @@ def test_voting_through_the_page_and_the_result(make_member, proposal, client, r
         ProposalResult.objects.update(passed=False)
 
 
-def test_a_tie_does_not_pass_an_ordinary_resolution(make_member, proposal, rules):
+def test_a_tie_does_not_pass_an_ordinary_resolution(make_member, board, rules):
     rules("governance", quorum_percent=50, ordinary_majority_percent=50)
+    proposal = services.create_proposal(board.user, title="Buy cargo bikes", decision_tool="proposal")
     services.cast_vote(make_member().user, proposal, "for")
     services.cast_vote(make_member().user, proposal, "against")
     assert not services.close(proposal, now=proposal.closes_at).passed

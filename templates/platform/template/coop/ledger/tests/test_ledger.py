@@ -73,9 +73,11 @@ def test_board_proposes_and_members_approve_the_allocation(make_member, rules):
     rules("governance", quorum_percent=50, ordinary_majority_percent=50)
     board = make_member(roles=[BOARD])
     worker = make_member()
-    PatronageRecord.objects.create(member=board, hours=Decimal(10), date="2025-06-01")
-    PatronageRecord.objects.create(member=worker, hours=Decimal(30), date="2025-06-01")
-    PatronageRecord.objects.create(member=worker, hours=Decimal(99), date="2024-06-01")  # another year
+    PatronageRecord.objects.create(member=board, hours=Decimal(10), date="2025-06-01", status="approved")
+    PatronageRecord.objects.create(member=worker, hours=Decimal(30), date="2025-06-01", status="approved")
+    PatronageRecord.objects.create(member=worker, hours=Decimal(99), date="2024-06-01", status="approved")  # another year
+    PatronageRecord.objects.create(member=worker, hours=Decimal(50), date="2025-07-01")  # not approved: not counted
+    PatronageRecord.objects.create(member=board, hours=Decimal(50), date="2025-07-01", status="rejected")
     with pytest.raises(PermissionDenied):
         services.prepare_allocation(worker.user, 2025, Decimal("1000.00"))
     allocation = services.prepare_allocation(board.user, 2025, Decimal("1000.00"))

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from coop.governance import services as governance
 from coop.governance.models import Proposal
-from coop.ledger.models import PatronageRecord
+from coop.ledger import services as ledger
 from coop.marketplace import services as market
 from coop.marketplace.models import Offer
 from coop.members.models import Member
@@ -29,7 +29,7 @@ def sample(spec, today):
         return "3"
     if spec.kind == "choice":
         return spec.choices[0][0]
-    return "Demo"
+    return f"Demo {spec.name}"
 
 
 class Command(BaseCommand):
@@ -51,7 +51,6 @@ class Command(BaseCommand):
             governance.create_proposal(
                 first, title="Adopt the co-op's first annual plan",
                 text="The board proposes the plan discussed at the founding meeting.",
-                closes_at=timezone.now() + timedelta(days=7),
             )
         if not Offer.objects.exists():
             sector = market.current_sector()
@@ -65,5 +64,5 @@ class Command(BaseCommand):
                     offer, customer_name="Demo customer", customer_email="customer@example.org",
                     details={f.name: sample(f, today) for f in sector.order_fields},
                 )
-                PatronageRecord.objects.create(member=member, hours=Decimal(10 + index), description="Demo hours")
-        self.stdout.write(f"Demo loaded. Log in as {first.username} with the password {DEMO_PASSWORD!r}.")
+                ledger.report_hours(member.user, date=today, hours=Decimal(8 + index), description="Demo hours")
+        self.stdout.write(f"Demo loaded. Log in as {first.email} with the password {DEMO_PASSWORD!r}.")
