@@ -102,4 +102,37 @@ def timeline_chart(spans: list[Span], *, title: str, axis_label: str, week: str,
     return _frame(chart_id, title, desc, width, height, body)
 
 
-__all__ = ["Bar", "Span", "surplus_chart", "timeline_chart"]
+def cash_chart(bars: list[Bar], *, title: str, axis_label: str, desc: str = "",
+               chart_id: str = "chart-cash") -> Markup:
+    """Columns of the cash position at each month's end (below the line when negative), the month
+    under each column and the lowest and highest amounts at the side, so no label overlaps."""
+    left, plot_w, plot_h, top = 96.0, 480.0, 150.0, 14.0
+    values = [b.value for b in bars] or [0.0]
+    high, low = max(max(values), 0.0), min(min(values), 0.0)
+    span = (high - low) or 1.0
+    zero = top + plot_h * high / span
+    col = plot_w / max(len(bars), 1)
+    body = [f'<line x1="{_n(left)}" y1="{_n(zero)}" x2="{_n(left + plot_w)}" y2="{_n(zero)}" stroke="#5a5a5a" '
+            'stroke-width="0.6"/>']
+    lowest = min(bars, key=lambda b: b.value) if bars else None
+    highest = max(bars, key=lambda b: b.value) if bars else None
+    for i, bar in enumerate(bars):
+        height = plot_h * abs(bar.value) / span
+        y = zero - height if bar.value >= 0 else zero
+        colour = PALETTE[1] if bar.value >= 0 else PALETTE[0]
+        x = left + i * col + col * 0.15
+        body += [f'<rect x="{_n(x)}" y="{_n(y)}" width="{_n(col * 0.7)}" height="{_n(max(height, 0.5))}" '
+                 f'fill="{colour}"/>',
+                 f'<text x="{_n(x + col * 0.35)}" y="{_n(top + plot_h + 12)}" font-size="8" fill="#5a5a5a" '
+                 f'text-anchor="middle">{escape(bar.label)}</text>']
+    for bar, y in ((highest, top + 6), (lowest, top + plot_h)):
+        if bar is not None:
+            body.append(f'<text x="{_n(left - 6)}" y="{_n(y)}" font-size="8" fill="#1b1b1b" '
+                        f'text-anchor="end">{escape(_clip(bar.note, 18))}</text>')
+    body.append(f'<text x="{_n(left + plot_w / 2)}" y="{_n(top + plot_h + 26)}" font-size="8" fill="#5a5a5a" '
+                f'text-anchor="middle">{escape(axis_label)}</text>')
+    desc = desc or "; ".join(f"{b.label}: {b.note}" for b in bars)
+    return _frame(chart_id, title, desc, left + plot_w + 10, top + plot_h + 34, body)
+
+
+__all__ = ["Bar", "Span", "cash_chart", "surplus_chart", "timeline_chart"]

@@ -13,6 +13,7 @@ import datetime as dt
 import math
 import re
 import secrets
+import sys
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
@@ -20,29 +21,74 @@ from pathlib import Path
 
 from ._yaml import read_yaml_file
 from .catalog import Catalog
-from .charts import Bar, Span, surplus_chart, timeline_chart
+from .charts import Bar, Span, cash_chart, surplus_chart, timeline_chart
 from .errors import DataError, UsageError
+from .handbook_plan import business, check_consistency, compliance, regional_registrar, sample_surplus, work
 from .pdf import write_pdf
 from .profile import Profile
-from .render import (Markup, format_money, format_num, format_pct, html_env, long_date, markdown_env,
-                     markdown_to_html, md_escape, month_name, render_string, split_front_matter)
+from .render import (
+    Markup,
+    format_money,
+    format_num,
+    format_pct,
+    html_env,
+    long_date,
+    markdown_env,
+    markdown_to_html,
+    md_escape,
+    month_name,
+    render_string,
+    split_front_matter,
+)
 
-LANGUAGES = ("en", "pt-BR", "es")
-SAMPLE_SURPLUS = Decimal("12345.67")  # the worked example: odd cents, so rounding shows
 CENT = Decimal("0.01")
 
 
 # ── language and number formats ──────────────────────────────────────────────────────────────
 
-def handbook_language(profile: Profile, catalog: Catalog, override: str | None = None) -> str:
-    """pt-BR for Portuguese documents, es for Spanish and Catalan ones, English otherwise."""
-    if override:
-        if override not in LANGUAGES:
-            raise UsageError(f"language: the handbook is written in {', '.join(LANGUAGES)}, not {override!r}.")
-        return override
-    language = profile.language or catalog.jurisdiction(profile.jurisdiction).official_languages[0]
+def languages(catalog: Catalog | None = None) -> tuple[str, ...]:
+    """The handbook's languages: every `handbook/chapters/<lang>` that has its `handbook/i18n/<lang>`."""
+    root = (catalog or Catalog()).handbook
+    chapters = root / "chapters"
+    return tuple(sorted(p.name for p in chapters.iterdir() if p.is_dir() and (root / "i18n" / p.name).is_dir()))
+
+
+LANGUAGES = languages()
+
+
+def _match(language: str, available: tuple[str, ...]) -> str | None:
+    """pt-BR → pt-BR; pt → pt-BR; ca-ES → ca: the exact tag, else the same base language."""
+    lowered = {a.lower(): a for a in available}
+    if language.lower() in lowered:
+        return lowered[language.lower()]
     base = language.split("-")[0].lower()
-    return {"pt": "pt-BR", "es": "es", "ca": "es"}.get(base, "en")
+    return next((a for a in available if a.split("-")[0].lower() == base), None)
+
+
+def missing_language(profile: Profile, catalog: Catalog) -> str | None:
+    """The documents' language when the handbook has no translation into it (it falls back to English)."""
+    language = profile.language or catalog.jurisdiction(profile.jurisdiction).official_languages[0]
+    return None if _match(language, languages(catalog)) else language
+
+
+def handbook_language(profile: Profile, catalog: Catalog, override: str | None = None) -> str:
+    """The documents' language (profile.language, else the jurisdiction's official one) when the
+    handbook exists in it; English otherwise, with a warning on stderr and on the cover."""
+    available = languages(catalog)
+    if override:
+        found = _match(override, available)
+        if not found:
+            raise UsageError(f"--language {override!r}: the handbook is written in {', '.join(available)}. "
+                             f"Add handbook/chapters/{override}/ and handbook/i18n/{override}/ to write it in another.")
+        return found
+    language = profile.language or catalog.jurisdiction(profile.jurisdiction).official_languages[0]
+    found = _match(language, available)
+    if found:
+        return found
+    sys.stderr.write(f"coopkit: warning: the handbook has no {language!r} translation (it has "
+                     f"{', '.join(available)}), so it is written in English; the legal documents stay in "
+                     f"{language!r}. Add handbook/chapters/{language}/ and handbook/i18n/{language}/ to fix this.\n")
+    return "en"
 
 
 def num(value, places: int = 2, language: str = "en") -> str:
@@ -198,22 +244,41 @@ def figures(profile: Profile, context: dict, words: dict, language: str, documen
         v["quorum_special"] = special_needed(v["quorum"], gov.special_majority_percent)
 
     # capital plan: member classes × founders
+    sector = context["sector"]
+    sector_classes = {c.id: c for c in sector.member_classes}
+
+    def label(c) -> str:  # the class's word in the handbook's language, when the sector has it
+        own = sector_classes.get(c.id)
+        if own is not None and c.label == own.label:
+            return own.labels.get(language) or own.labels.get(language.split("-")[0]) or c.label
+        return c.label
+
     plan = []
     for c in classes:
         holders = [f for f in profile.founders if f.member_class == c.id]
         shares = sum(f.shares for f in holders)
-        plan.append({"label": c.label, "voting": c.voting, "price": c.share_price, "min_shares": c.min_shares,
-                     "founders": len(holders), "shares": shares, "capital": shares * c.share_price,
-                     "min_holding": c.min_shares * c.share_price,
+        plan.append({"id": c.id, "label": label(c), "voting": c.voting, "price": c.share_price,
+                     "min_shares": c.min_shares, "founders": len(holders), "shares": shares,
+                     "capital": shares * c.share_price, "min_holding": c.min_shares * c.share_price,
                      "max_holding": cap.max_shares_per_member * c.share_price,
                      "at_10": 10 * c.min_shares * c.share_price, "at_50": 50 * c.min_shares * c.share_price})
     capital_total = sum(row["capital"] for row in plan)
 
-    # the surplus, split exactly to the cent
+    # registration fees in the co-op's currency, and the business model they go into
+    fees: dict[str, Decimal] = {}
+    for step in form.registration.steps:
+        if step.fee:
+            fees[step.fee.currency] = fees.get(step.fee.currency, Decimal(0)) + Decimal(str(step.fee.amount))
+    root = context["_handbook_root"]
+    plan_figures = business(profile, root, Decimal(str(capital_total)), fees.get(cap.currency, Decimal(0)))
+    surplus_amount = sample_surplus(plan_figures, Decimal(str(capital_total)))
+
+    # the surplus, split exactly to the cent; patronage only for the classes that can earn it
     split = profile.surplus
+    earning = patronage_classes(profile, sector)
     funds = [("reserve", split.reserve_percent), ("education", split.education_percent),
              ("community", split.community_percent)]
-    founders = profile.founders or []
+    founders = [f for f in profile.founders or [] if f.member_class in earning]
     quantities = _sample_patronage(split.patronage_basis, len(founders))
     total_quantity = sum(quantities) or Decimal(1)
     weights = [Fraction(str(p)) / 100 for _, p in funds]
@@ -221,11 +286,11 @@ def figures(profile: Profile, context: dict, words: dict, language: str, documen
                 for q in quantities]
     if not founders:
         weights.append(Fraction(str(split.patronage_percent)) / 100)
-    amounts = largest_remainder(SAMPLE_SURPLUS, weights)
+    amounts = largest_remainder(surplus_amount, weights)
     fund_rows = [{"id": key, "label": strings["funds"][key], "percent": p, "amount": a}
-                 for (key, p), a in zip(funds, amounts)]
-    patronage_rows = [{"name": f.name, "quantity": q, "amount": a}
-                      for f, q, a in zip(founders, quantities, amounts[len(funds):])]
+                 for (key, p), a in zip(funds, amounts, strict=False)]
+    patronage_rows = [{"name": f.name, "class_id": f.member_class, "quantity": q, "amount": a}
+                      for f, q, a in zip(founders, quantities, amounts[len(funds):], strict=False)]
     patronage_pool = sum((r["amount"] for r in patronage_rows), Decimal(0)) if founders else amounts[-1]
 
     # sweat equity: one founder's first year, valued the platform's way (Decimal, half-even)
@@ -240,7 +305,14 @@ def figures(profile: Profile, context: dict, words: dict, language: str, documen
                       "factor": (risk if pre else 1) * (discount if paid else 1),
                       "value": value.quantize(CENT, rounding=ROUND_HALF_EVEN)})
     sweat_total = sum((line["value"] for line in lines), Decimal(0))
-    first_price = Decimal(str(classes[0].share_price)) if classes else Decimal(1)
+    first = profile.founders[0] if profile.founders else None
+    first_class = next((c for c in classes if first and c.id == first.member_class), classes[0] if classes else None)
+    first_price = Decimal(str(first_class.share_price)) if first_class else Decimal(1)
+    founder_shares = first.shares if first else 0
+    worth = int(sweat_total // first_price) if first_price else 0
+    room = max(0, cap.max_shares_per_member - founder_shares)  # the per-member maximum still applies
+    sweat_shares = min(worth, room)
+    sweat_rest = sweat_total - sweat_shares * first_price
 
     # registration and launch: the timeline
     steps, day = [], 0
@@ -251,17 +323,13 @@ def figures(profile: Profile, context: dict, words: dict, language: str, documen
         day += step.duration_days
     registered_day = day
     launch = []
-    for phase in read_yaml_file(context["_handbook_root"] / "plan.yml")["launch"]:
+    for phase in read_yaml_file(root / "plan.yml")["launch"]:
         launch.append({"id": phase["id"], "title": strings["launch"][phase["id"]], "start": day,
                        "end": day + phase["days"], "days": phase["days"]})
         day += phase["days"]
     spans = [Span(s["step"].title, s["start"], s["step"].duration_days, 0) for s in steps]
     spans += [Span(p["title"], p["start"], p["days"], 1) for p in launch]
-
-    fees: dict[str, Decimal] = {}
-    for step in form.registration.steps:
-        if step.fee:
-            fees[step.fee.currency] = fees.get(step.fee.currency, Decimal(0)) + Decimal(str(step.fee.amount))
+    registered = context["document_date"] + dt.timedelta(days=registered_day)
 
     f_money = lambda v: money(v, cap.currency, language)  # noqa: E731
     charts = {
@@ -269,24 +337,54 @@ def figures(profile: Profile, context: dict, words: dict, language: str, documen
             [Bar(r["label"], r["percent"], f"{pct(r['percent'], language)} · {f_money(r['amount'])}") for r in fund_rows]
             + [Bar(strings["funds"]["patronage"], split.patronage_percent,
                    f"{pct(split.patronage_percent, language)} · {f_money(patronage_pool)}")],
-            title=strings["charts"]["surplus"].format(amount=f_money(SAMPLE_SURPLUS))),
+            title=strings["charts"]["surplus"].format(amount=f_money(surplus_amount))),
         "timeline": timeline_chart(spans, title=strings["charts"]["timeline"],
                                    axis_label=strings["charts"]["axis"], week=strings["charts"]["week"]),
+        "cash": cash_chart([Bar(str(r["month"]), float(r["cash"]),
+                                f_money(r["cash"])) for r in plan_figures["budget"]],
+                           title=strings["charts"]["cash"], axis_label=strings["charts"]["months"]),
     }
     return {
         "founders_voting": founders_voting, "votes": votes,
         "example": next((v for v in votes if v["members"] == 12), votes[0]),
         "calendar": meeting_calendar(context["document_date"], gov.agm_month, gov.notice_days),
         "capital_plan": plan, "capital_total": capital_total,
-        "sample_surplus": SAMPLE_SURPLUS, "fund_rows": fund_rows, "patronage_rows": patronage_rows,
+        "sample_surplus": surplus_amount, "fund_rows": fund_rows, "patronage_rows": patronage_rows,
         "patronage_pool": patronage_pool, "patronage_total": sum(quantities, Decimal(0)),
-        "sweat_lines": lines, "sweat_total": sweat_total,
-        "sweat_shares": int(sweat_total // first_price) if first_price else 0,
-        "first_class": classes[0] if classes else None,
-        "steps": steps, "registered_day": registered_day, "launch": launch, "total_days": day,
+        "patronage_classes": earning,
+        "patronage_labels": [row["label"] for row in plan if row["id"] in earning],
+        "sweat_lines": lines, "sweat_total": sweat_total, "sweat_worth": worth,
+        "sweat_shares": sweat_shares, "sweat_rest": sweat_rest, "sweat_founder_shares": founder_shares,
+        "sweat_capped": worth > room,
+        "first_class": first_class, "first_class_label": label(first_class) if first_class else "",
+        "show_interest": cap.interest_cap_percent > 0,
+        "steps": steps, "registered_day": registered_day, "registered_date": registered,
+        "launch": launch, "total_days": day,
         "fees": sorted(fees.items()), "to_confirm": unconfirmed(form),
+        "business": plan_figures, "work": work(profile, root),
+        "compliance": compliance(profile, form.id, root, registered),
+        "regional_registrar": regional_registrar(profile, root),
         "_charts": charts,
     }
+
+
+def patronage_classes(profile: Profile, sector) -> set[str]:
+    """The member classes whose members can earn patronage on the co-op's basis: those who do the
+    work (hours, or the orders they fulfil), or — in a consumer co-op trading on revenue or
+    transactions — those who buy. Non-voting supporters never do."""
+    types = {c.id: set(c.types) for c in sector.member_classes}
+    out = set()
+    for c in profile.member_classes:
+        if not c.voting:
+            continue
+        kinds = types.get(c.id)
+        if kinds is None:  # a class of the co-op's own: it earns unless the basis is hours and it is the buyers'
+            out.add(c.id)
+        elif kinds & {"worker", "producer"} and "consumer" not in kinds:
+            out.add(c.id)
+        elif profile.coop_type == "consumer" and profile.surplus.patronage_basis != "hours":
+            out.add(c.id)
+    return out
 
 
 def _document_files(documents: list | None) -> dict[str, list[str]]:
@@ -403,16 +501,49 @@ def handbook_html(profile: Profile, catalog: Catalog, context: dict, *, document
            "form": context["form"].localized(language), "jurisdiction": context["jurisdiction"].localized(language),
            "vocab": context["sector"].vocabulary_for(language),
            "glossary": words["glossary"]["terms"], "coops": words["coops"]["coops"], "_handbook_root": catalog.handbook}
+    ctx["sector_name"] = words["strings"].get("sectors", {}).get(profile.sector) or context["sector"].name
+    missing = missing_language(profile, catalog) if language == "en" else None
+    ctx["language_notice"] = (words["strings"]["language_missing"].format(language=missing,
+                              languages=", ".join(languages(catalog))) if missing else "")
     ctx.update(figures(profile, ctx, words, language, documents))
     chapters = render_chapters(load_chapters(catalog, language, list(overlays)), catalog, ctx, list(overlays))
     css = [catalog.handbook / "handbook.css"] + [o / "handbook.css" for o in overlays if (o / "handbook.css").is_file()]
     env = html_env([catalog.handbook])
-    return env.get_template("layout.html").render(
+    html = env.get_template("layout.html").render(
         {k: v for k, v in ctx.items() if not k.startswith("_")}, chapters=chapters,
         logo=_logo(profile, list(overlays), profile_dir),
         css=Markup("\n".join(p.read_text(encoding="utf-8") for p in css)),
         date_text=long_date(context["document_date"], language),
     )
+    check_consistency(profile, ctx, "" if overlays else html, _user_strings(profile))
+    return html
+
+
+def _user_strings(profile: Profile) -> list[str]:
+    """The founders' own words, which may contain anything (they are not coopkit's leftovers)."""
+    words = [profile.name, profile.purpose, profile.region, profile.registered_office,
+             profile.dissolution.beneficiary, *(f.name for f in profile.founders),
+             *(f.email or "" for f in profile.founders), *(c.label for c in profile.member_classes),
+             *(c.description for c in profile.member_classes)]
+    if profile.incubator:
+        words += [profile.incubator.name, profile.incubator.contact]
+    from markupsafe import escape
+    return sorted({w2 for w in words if w for w2 in (w, str(escape(w)))}, key=len, reverse=True)
+
+
+HTML_FONTS = (("coopkit serif", "DejaVuSerif.ttf"), ("coopkit sans", "DejaVuSans.ttf"),
+              ("coopkit mono", "DejaVuSansMono.ttf"))
+
+
+def with_fonts(html: str, catalog: Catalog) -> str:
+    """The one-page HTML carries the bundled fonts (regular weights) as data: URLs, so it looks the
+    same on every machine and needs no other file; bold and italic are synthesised by the browser."""
+    faces = []
+    for family, name in HTML_FONTS:
+        data = base64.b64encode((catalog.handbook / "fonts" / name).read_bytes()).decode()
+        faces.append(f'@font-face {{ font-family: "{family}"; src: url("data:font/ttf;base64,{data}") '
+                     'format("truetype"); }')
+    return html.replace("<style>\n", "<style>\n" + "\n".join(faces) + "\n", 1)
 
 
 def render_handbook(profile: Profile, catalog: Catalog, context: dict, out_dir: Path, *,
@@ -436,7 +567,7 @@ def render_handbook(profile: Profile, catalog: Catalog, context: dict, out_dir: 
     html_path, pdf_path = out_dir / "handbook.html", out_dir / "handbook.pdf"
     written = []
     if "html" in formats:
-        html_path.write_text(html, encoding="utf-8")
+        html_path.write_text(with_fonts(html, catalog), encoding="utf-8")
         written.append(html_path)
     if "pdf" in formats:
         write_pdf(html, pdf_path, base_url=catalog.handbook, stylesheets=[catalog.handbook / "fonts" / "fonts.css"],
@@ -449,5 +580,5 @@ def render_handbook(profile: Profile, catalog: Catalog, context: dict, out_dir: 
     return written
 
 
-__all__ = ["render_handbook", "handbook_html", "handbook_language", "LANGUAGES", "quorum",
+__all__ = ["render_handbook", "handbook_html", "handbook_language", "LANGUAGES", "languages", "with_fonts", "quorum",
            "ordinary_needed", "special_needed", "largest_remainder", "meeting_calendar"]

@@ -1,0 +1,189 @@
+"""The handbook's planning figures: the business model, work and pay, the compliance calendar and
+the registrar for the co-op's region — computed from the co-op's own profile and `handbook/data/`,
+never typed into a chapter. Also the build-time consistency check every handbook passes.
+"""
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import math
+import re
+from decimal import ROUND_HALF_EVEN, Decimal
+from pathlib import Path
+
+from ._yaml import read_yaml_file
+from .errors import DataError
+
+CENT = Decimal("0.01")
+
+
+def _d(value) -> Decimal:
+    return Decimal(str(value))
+
+
+def _money(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_EVEN)
+
+
+def load_data(root: Path, name: str) -> dict:
+    path = root / "data" / f"{name}.yml"
+    data = read_yaml_file(path)
+    if not isinstance(data, dict):
+        raise DataError(f"{path}: must be a mapping (see handbook/data/README.md).")
+    return data
+
+
+# ── business model and cash flow ─────────────────────────────────────────────────────────────
+
+def business(profile, root: Path, capital_total: Decimal, fees: Decimal) -> dict:
+    """Commission against cost per order, break-even, and a twelve-month budget worksheet."""
+    data = load_data(root, "business")
+    currency = profile.capital.currency
+    scale = _d(data["scale"].get(currency, 1))
+    a = {**data["default"], **data["sectors"].get(profile.sector, {})}
+    value = _money(_d(a["order_value"]) * scale)
+    commission_pct = _d(profile.platform.commission_percent)
+    commission = _money(value * commission_pct / 100)
+    payment = _money(value * _d(a["payment_percent"]) / 100)
+    variable = _money(_d(a["variable_cost"]) * scale + payment)
+    contribution = commission - variable
+    fixed = _money(_d(a["fixed_month"]) * scale)
+    worker_keeps = value - commission
+    orders_12 = int(a["orders_month_12"])
+    break_even = math.ceil(fixed / contribution) if contribution > 0 else None
+    # the commission that would cover every cost at the end-of-year volume
+    needed_pct = ((fixed / orders_12 + variable) / value * 100).quantize(Decimal("0.1"))
+    rows, cash, low = [], capital_total - fees, capital_total - fees
+    for month in range(1, 13):
+        orders = round(orders_12 * (0.1 + 0.9 * (month - 1) / 11))
+        revenue = commission * orders
+        costs = variable * orders + fixed
+        net = revenue - costs
+        cash += net
+        low = min(low, cash)
+        rows.append({"month": month, "orders": orders, "revenue": revenue, "variable": variable * orders,
+                     "fixed": fixed, "net": net, "cash": cash})
+    first_positive = next((r["month"] for r in rows if r["net"] >= 0), None)
+    year_net = sum((r["net"] for r in rows), Decimal(0))
+    year_two = (contribution * orders_12 - fixed) * 12  # a year at the end-of-year volume
+    return {"order_value": value, "commission_percent": commission_pct, "commission": commission,
+            "payment": payment, "variable": variable, "contribution": contribution, "fixed": fixed,
+            "worker_keeps": worker_keeps, "orders_12": orders_12, "break_even": break_even,
+            "needed_percent": needed_pct, "budget": rows, "first_positive_month": first_positive,
+            "year_net": year_net, "year_two": year_two, "opening_cash": capital_total - fees,
+            "funding_gap": max(Decimal(0), -low), "fees": fees}
+
+
+def sample_surplus(plan: dict, capital_total: Decimal) -> Decimal:
+    """The worked example's surplus: the co-op's own second year (a year at the end-of-year volume),
+    or, if that year makes no surplus, a tenth of its commission income — never a figure shared by
+    every handbook."""
+    surplus = plan["year_two"]
+    if surplus <= 0:
+        surplus = plan["commission"] * plan["orders_12"] * 12 / 10
+    return _money(surplus + capital_total / 100)
+
+
+# ── work and pay ─────────────────────────────────────────────────────────────────────────────
+
+def work(profile, root: Path) -> dict:
+    data = load_data(root, "work")
+    facts = data["jurisdictions"].get(profile.jurisdiction)
+    if facts is None:
+        raise DataError(f"handbook/data/work.yml: no entry for jurisdiction {profile.jurisdiction!r} "
+                        "(status, status_law, status_url, minimum).")
+    insurance = data["insurance"].get(profile.sector, data["insurance"]["default"])
+    return {**facts, "confirmed": facts.get("confirmed", True), "insurance": list(insurance)}
+
+
+# ── compliance calendar ──────────────────────────────────────────────────────────────────────
+
+def _after(year_end: dt.date, months: int, days: int = 0) -> dt.date:
+    index = year_end.month - 1 + months
+    year, month = year_end.year + index // 12, index % 12 + 1
+    return dt.date(year, month, calendar.monthrange(year, month)[1]) + dt.timedelta(days=days)
+
+
+def _third_saturday(year: int, month: int) -> dt.date:
+    first = dt.date(year, month, 1)
+    return first + dt.timedelta(days=(5 - first.weekday()) % 7 + 14)
+
+
+def compliance(profile, form_id: str, root: Path, registered: dt.date) -> dict:
+    """The first financial year's deadlines, dated, with the co-op's own AGM checked against the law's."""
+    data = load_data(root, "compliance")["jurisdictions"]
+    items = data.get(f"{profile.jurisdiction}/{form_id}") or data.get(profile.jurisdiction)
+    if items is None:
+        raise DataError(f"handbook/data/compliance.yml: no deadlines for {profile.jurisdiction!r}.")
+    year_end = dt.date(registered.year, 12, 31)
+    if (year_end - registered).days < 90:  # a first year of under three months runs to the next 31 December
+        year_end = dt.date(registered.year + 1, 12, 31)
+    rows = []
+    for item in items:
+        rows.append({**item, "date": _after(year_end, int(item["months"]), int(item.get("days", 0))),
+                     "every": int(item.get("every", 1)), "confirmed": item.get("confirmed", True)})
+    rows.sort(key=lambda r: (r["date"], r["id"]))
+    agm_date = _third_saturday(year_end.year + 1, profile.governance.agm_month)
+    legal = next((r for r in rows if r.get("agm")), None)
+    return {"year_end": year_end, "rows": rows, "agm_date": agm_date,
+            "agm_deadline": legal["date"] if legal else None,
+            "agm_late": bool(legal and agm_date > legal["date"])}
+
+
+# ── the registrar for the co-op's region ─────────────────────────────────────────────────────
+
+def regional_registrar(profile, root: Path) -> dict | None:
+    data = load_data(root, "registrars").get(profile.jurisdiction)
+    if not data:
+        return None
+    where = f"{profile.registered_office} {profile.region}".lower()
+    match = next((court for key, court in sorted(data["courts"].items(), key=lambda kv: -len(kv[0]))
+                  if re.search(r"(?<![\w])" + re.escape(key) + r"(?![\w])", where)), None)
+    return {"name": match, "rule_cite": data["rule_cite"], "rule_url": data["rule_url"],
+            "confirm_url": data.get("confirm_url", ""), "confirmed": bool(data.get("confirmed", True))}
+
+
+# ── the build-time consistency check ─────────────────────────────────────────────────────────
+
+LEFTOVERS = ("{{", "}}", "{%", "%}", "TODO", "XXX", "Lorem", "12345.67", "12,345.67", "12.345,67",
+             "None", "nan", "[[", "]]")
+_VISIBLE = re.compile(r"<(script|style|title|desc)\b.*?</\1>|<[^>]+>", re.S)
+
+
+def check_consistency(profile, figures: dict, html: str, user_strings: list[str]) -> None:
+    """Fail the build on any contradiction between the examples and the co-op's own limits, any
+    template leftover and any sample figure that every handbook would share."""
+    problems = []
+    cap = profile.capital
+    earners = {row["name"] for row in figures["patronage_rows"]}
+    for row in figures["patronage_rows"]:
+        if row["class_id"] not in figures["patronage_classes"]:
+            problems.append(f"patronage example for {row['name']}, whose class cannot earn patronage")
+    if earners and sum(r["amount"] for r in figures["patronage_rows"]) != figures["patronage_pool"]:
+        problems.append("the patronage returns do not add up to the patronage share")
+    if sum((r["amount"] for r in figures["fund_rows"]), figures["patronage_pool"]) != figures["sample_surplus"]:
+        problems.append("the surplus split does not add up to the surplus")
+    if figures["sweat_shares"] + figures["sweat_founder_shares"] > cap.max_shares_per_member:
+        problems.append(f"the sweat-equity example issues {figures['sweat_shares']} shares to a founder who holds "
+                        f"{figures['sweat_founder_shares']}, above capital.max_shares_per_member "
+                        f"({cap.max_shares_per_member})")
+    if figures["show_interest"] != (cap.interest_cap_percent > 0):
+        problems.append("an interest example for a co-op that pays no interest on shares")
+    plan = figures["business"]
+    if plan["break_even"] is not None and plan["contribution"] <= 0:
+        problems.append("a break-even point although each order loses money")
+    text = _VISIBLE.sub(" ", html)
+    for user in user_strings:  # the founders' own words may contain anything
+        text = text.replace(str(user), " ")
+    for leftover in LEFTOVERS:
+        if re.search(r"(?<![\w])" + re.escape(leftover) + r"(?![\w])" if leftover.isalpha() else re.escape(leftover),
+                     text):
+            problems.append(f"{leftover!r} is left in the text")
+    if problems:
+        raise DataError("the handbook contradicts the co-op's own profile or is unfinished:\n"
+                        + "\n".join(f"  - {p}" for p in problems)
+                        + "\nThis is a bug in coopkit's handbook data; please report it.")
+
+
+__all__ = ["business", "sample_surplus", "work", "compliance", "regional_registrar", "check_consistency",
+           "load_data"]
