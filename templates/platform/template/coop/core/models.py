@@ -168,9 +168,9 @@ def verify_incrementally():
     """
     head = VerifiedHead.objects.first() or VerifiedHead(seq=0, hash=GENESIS)
     if head.seq:
-        anchor = AuditEntry.objects.filter(seq=head.seq).only("hash").first()
-        if anchor is None or anchor.hash != head.hash:
-            return False, head.seq
+        anchor = AuditEntry.objects.filter(seq=head.seq).first()
+        if anchor is None or anchor.hash != head.hash or anchor.compute_hash() != head.hash:
+            return False, head.seq - 1
     new = list(AuditEntry.objects.filter(seq__gt=head.seq).order_by("seq"))
     broken = first_break(new, prev=head.hash, expected_seq=head.seq + 1)
     if broken is not None:
