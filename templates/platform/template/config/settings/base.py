@@ -18,6 +18,7 @@ DEBUG = False
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "").split(",") if h.strip()]
 
 INSTALLED_APPS = [
+    "coop.core",  # first: its templates (login, password reset...) take precedence over the admin's
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -27,7 +28,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "axes",
     "ninja",
-    "coop.core",
     "coop.members",
     "coop.governance",
     "coop.ledger",
@@ -58,6 +58,7 @@ AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_FORM_FIELD = "username"  # the login form's field (it holds the email address)
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
 # Email: printed to the console locally; production reads the SMTP server from the environment.
