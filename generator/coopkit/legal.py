@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -36,6 +36,9 @@ class DocumentSpec(BaseModel):
     filename: str  # base name; per-class documents get "-<class id>"
     per_class: bool = False
     signatures: str = "none"  # founders | member | none: who signs in the final build
+    # articles: "Article 2" headings, clauses 2.1, 2.2…; sections: "II." headings, clauses "§ 5" numbered
+    # straight through the document (the German Satzung style)
+    numbering: Literal["articles", "sections"] = "articles"
     articles: list[ArticleSpec]
 
 
@@ -72,6 +75,7 @@ class RenderedDocument:
     build: str = "review"
     member_class: str | None = None
     translation_of: str | None = None  # the official language, when this is a convenience translation
+    numbering: str = "articles"
 
 
 def clause_dirs(catalog: Catalog, jurisdiction: Jurisdiction, language: str, overlay: Path | None = None) -> list[Path]:
@@ -193,8 +197,9 @@ def build_document(
             kept.append(clause)
         if kept:
             n = len(numbered) + 1
+            first = sum(len(items) for _, _, items in numbered) + 1
             numbered.append((str(n), _title(article.title, language, where),
-                             [(f"{n}.{i}", c) for i, c in enumerate(kept, 1)]))
+                             [(_clause_number(spec.numbering, n, i, first), c) for i, c in enumerate(kept)]))
     numbers = {c.id: num for _, _, items in numbered for num, c in items}
 
     def ref(clause_id: str) -> Markup:
@@ -224,7 +229,8 @@ def build_document(
     out = [f"# {md_escape(title)}", ""]
     matter_titles = {m.id: m for m in form.matters}
     for number, article_title, items in numbered:
-        out += [f"## {strings['article']} {number}. {article_title} {{#article-{number}}}", ""]
+        label = f"{_roman(int(number))}." if spec.numbering == "sections" else f"{strings['article']} {number}."
+        out += [f"## {label} {article_title} {{#article-{number}}}", ""]
         for num, clause in items:
             item = rendered[clause.id]
             out += [f"### {num} {item.title} {{#{clause.id}}}", "", item.body, ""]
@@ -241,7 +247,22 @@ def build_document(
         filename += f".{language}"
     return RenderedDocument(spec, language, title, filename, "\n".join(out).rstrip() + "\n",
                             [rendered[c.id] for _, c in order], covered, list(recorder.unconfirmed),
-                            build, member_class["id"] if member_class else None, translation_of)
+                            build, member_class["id"] if member_class else None, translation_of, spec.numbering)
+
+
+def _clause_number(style: str, article: int, index: int, first: int) -> str:
+    """The number a clause is printed and referred to by: "2.3", or "§ 7" (non-breaking space) counted
+    through the whole document."""
+    return f"§\u00a0{first + index}" if style == "sections" else f"{article}.{index + 1}"
+
+
+def _roman(n: int) -> str:
+    out = ""
+    for value, letters in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"),
+                           (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        while n >= value:
+            out, n = out + letters, n - value
+    return out
 
 
 def _definitions(env, recorder: _Recorder, context: dict, where: str) -> list[tuple[str, dict]]:

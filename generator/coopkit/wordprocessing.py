@@ -47,6 +47,7 @@ class DocxMeta:
     notices: list[str] = field(default_factory=list)  # paragraphs before the body (template notice…)
     article_word: str = ""  # "Article": numbered articles (Heading 2) and clauses (Heading 3)
     clause_numbers: dict[str, str] = field(default_factory=dict)  # clause id → "2.3" as typed in the HTML
+    numbering: str = "articles"  # or "sections": parts "II.", clauses "§ 5" counted through the document
     chapter_numbers: bool = False  # the handbook: number its chapters (Heading 1)
     cover: str = ""  # a title paragraph before the notices (the handbook's cover)
 
@@ -211,8 +212,10 @@ class _BodyWriter:
     def __init__(self, document: Document, meta: DocxMeta):
         self.document = document
         self.meta = meta
-        self.clause_num = _numbering(document, [("decimal", f"{meta.article_word} %1."), ("decimal", "%1.%2")]) \
-            if meta.article_word else 0
+        sections = meta.numbering == "sections"  # parts "II." and, in a list of their own, clauses "§ 5"
+        levels = [("upperRoman", "%1.")] if sections else [("decimal", f"{meta.article_word} %1."), ("decimal", "%1.%2")]
+        self.clause_num = _numbering(document, levels) if meta.article_word else 0
+        self.section_num = _numbering(document, [("decimal", "§\u00a0%1")]) if meta.article_word and sections else 0
         self.chapter_num = _numbering(document, [("decimal", "%1")]) if meta.chapter_numbers else 0
         self.bookmark_id = 0
 
@@ -272,7 +275,8 @@ class _BodyWriter:
         number = None
         if self.clause_num and level == 2 and re.fullmatch(r"article-\d+", anchor):
             number = 0
-            text = re.sub(rf"^{re.escape(self.meta.article_word)}\s+\d+\.\s*", "", text)
+            typed = r"[IVXLCDM]+\." if self.meta.numbering == "sections" else rf"{re.escape(self.meta.article_word)}\s+\d+\."
+            text = re.sub(rf"^{typed}\s*", "", text)
         elif self.clause_num and level == 3 and anchor in self.meta.clause_numbers:
             number = 1
             text = text.removeprefix(self.meta.clause_numbers[anchor]).strip()
@@ -281,7 +285,7 @@ class _BodyWriter:
                 text = text.removeprefix(span.text_content().strip()).strip()
             set_numbering(paragraph, self.chapter_num, 0)
         if number is not None:
-            set_numbering(paragraph, self.clause_num, number)
+            set_numbering(paragraph, *((self.section_num, 0) if number and self.section_num else (self.clause_num, number)))
         if anchor:
             self._bookmark(paragraph, anchor, text)
         else:
@@ -413,7 +417,8 @@ __all__ = ["DocxMeta", "html_to_docx", "base_document", "save_docx", "determinis
 
 
 def legal_meta(*, title: str, language: str, context: dict, strings: dict, build: str,
-               translation_notice: str = "", numbered: dict[str, str] | None = None) -> DocxMeta:
+               translation_notice: str = "", numbered: dict[str, str] | None = None,
+               numbering: str = "articles") -> DocxMeta:
     """The DocxMeta of a legal document, with the same words as its PDF's running footer."""
     mark = strings["draft_mark"] if context.get("draft") else strings["review_mark"] if build == "review" else ""
     notices = [m for m in ((f"{strings['draft_mark']} — {strings['draft_notice']}" if context.get("draft") else mark),
@@ -424,7 +429,7 @@ def legal_meta(*, title: str, language: str, context: dict, strings: dict, build
     return DocxMeta(title=title, language=language, date=context["document_date"], author=context["full_name"],
                     provenance=provenance, page_word=strings["page"], of_word=strings["of"], header=mark,
                     notices=notices, article_word=strings["article"] if numbered is not None else "",
-                    clause_numbers=numbered or {})
+                    clause_numbers=numbered or {}, numbering=numbering)
 
 
 def write_document_docx(doc: Any, out: Path, context: dict, strings: dict) -> Path:
@@ -436,7 +441,8 @@ def write_document_docx(doc: Any, out: Path, context: dict, strings: dict) -> Pa
         names = strings.get("language_names", {})
         translation_notice = strings["translation_notice"].format(language=names.get(doc.translation_of, doc.translation_of))
     meta = legal_meta(title=doc.title, language=doc.language, context=context, strings=strings, build=doc.build,
-                      translation_notice=translation_notice, numbered={c.clause.id: c.number for c in doc.clauses})
+                      translation_notice=translation_notice, numbered={c.clause.id: c.number for c in doc.clauses},
+                      numbering=doc.numbering)
     return html_to_docx(markdown_to_html(doc.markdown), meta, out)
 
 
