@@ -148,6 +148,25 @@ def render(dest, draft, build, overlay, trust):
 
 
 @main.command()
+@click.argument("dest", type=click.Path(exists=True, file_okay=False, path_type=Path), default=Path("."))
+@click.option("--date", help="Date of the amendment, YYYY-MM-DD (default: today, or SOURCE_DATE_EPOCH).")
+@click.option("--force", is_flag=True, help="Replace an amendment folder of the same date.")
+def amend(dest, date, force):
+    """After an edit of DEST/coop.yml: the redline of the rules (HTML, PDF, Word with tracked changes),
+    the special resolution and the notice of meeting, in DEST/legal/amendments/<date>/."""
+    from .amend import amend as write_amendment
+
+    written = write_amendment(dest, date=date, force=force)
+    if not written:
+        click.echo(f"coopkit: {dest}/coop.yml does not change the rules (the edits, if any, are outside them); "
+                   "nothing was written. Edit coop.yml, then run `coopkit amend` again.")
+        return
+    for path in written:
+        click.echo(path)
+    click.echo(f"Next: send the notice of meeting; once the special resolution passes, run `coopkit render {dest}`.")
+
+
+@main.command()
 @_answer_options
 @_build
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("legal"),

@@ -12,7 +12,7 @@ from typing import Any
 
 from ._yaml import read_yaml_file
 from .catalog import Catalog
-from .errors import DataError
+from .errors import DataError, UsageError
 from .legal import load_strings
 from .pdf import write_pdf
 from .render import Markup, html_env, markdown_env, markdown_to_html, render_string
@@ -120,7 +120,10 @@ def fixed_date(value: str | dt.date | None) -> dt.date:
     if isinstance(value, dt.date):
         return value
     if value:
-        return dt.date.fromisoformat(value)
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise UsageError(f"--date {value!r} is not a date; write it as YYYY-MM-DD, e.g. 2027-03-31.") from None
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
         return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
