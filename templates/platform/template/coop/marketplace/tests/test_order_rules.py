@@ -1,0 +1,146 @@
+"""Every sector's order rules: past dates, capacity, overlapping stays, hours, distance; dispatch and tracking."""
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from coop.core.management.commands.load_demo import sample
+from coop.core.roles import BOARD
+from coop.marketplace import sectors, services
+from coop.marketplace.models import Order
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def use_sector(monkeypatch):
+    def use(sector_id):
+        monkeypatch.setattr(services, "current_sector", lambda: sectors.get(sector_id))
+        return sectors.get(sector_id)
+    return use
+
+
+def offer_for(sector, worker, **details):
+    today = timezone.localdate()
+    values = {f.name: sample(f, today) for f in sector.offer_fields}
+    values.update(details)
+    return services.publish(worker.user, title="Offer", description="", price=Decimal("10.00"), details=values)
+
+
+def order(offer, sector, **details):
+    today = timezone.localdate()
+    values = {f.name: sample(f, today) for f in sector.order_fields}
+    values.update(details)
+    return services.place_order(offer, customer_name="C", customer_email="c@example.org", details=values)
+
+
+@pytest.mark.parametrize("sector_id", sorted(sectors.SECTORS))
+def test_past_dates_are_refused_in_every_sector(sector_id, use_sector, make_member):
+    sector = use_sector(sector_id)
+    dated = [f for f in sector.order_fields if f.kind in ("date", "datetime")]
+    offer = offer_for(sector, make_member())
+    order(offer, sector)  # the sample order is acceptable
+    for field in dated:
+        past = (timezone.localdate() - timezone.timedelta(days=2)).isoformat()
+        if field.kind == "datetime":
+            past = (timezone.now() - timezone.timedelta(days=2)).replace(microsecond=0).isoformat()
+        with pytest.raises(ValidationError) as refused:
+            order(offer, sector, **{field.name: past})
+        assert field.name in refused.value.message_dict
+
+
+def test_home_sharing_capacity_and_no_overlapping_stays(use_sector, make_member):
+    sector = use_sector("home-sharing")
+    offer = offer_for(sector, make_member(), max_guests=3)
+    day = timezone.localdate() + timezone.timedelta(days=10)
+    first = order(offer, sector, check_in=day.isoformat(), check_out=(day + timezone.timedelta(days=3)).isoformat(), guests=2)
+    assert first.quantity == 3
+    with pytest.raises(ValidationError, match="Already booked"):
+        order(offer, sector, check_in=(day + timezone.timedelta(days=2)).isoformat(),
+              check_out=(day + timezone.timedelta(days=5)).isoformat(), guests=1)
+    back_to_back = order(offer, sector, check_in=(day + timezone.timedelta(days=3)).isoformat(),
+                         check_out=(day + timezone.timedelta(days=4)).isoformat(), guests=1)
+    assert back_to_back.pk
+    with pytest.raises(ValidationError) as refused:
+        order(offer, sector, check_in=(day + timezone.timedelta(days=20)).isoformat(),
+              check_out=(day + timezone.timedelta(days=21)).isoformat(), guests=4)
+    assert "guests" in refused.value.message_dict
+    with pytest.raises(ValidationError):
+        order(offer, sector, check_in=(day + timezone.timedelta(days=30)).isoformat(),
+              check_out=(day + timezone.timedelta(days=30)).isoformat(), guests=1)
+    services.move(first, Order.CANCELLED, offer.worker.user)  # a cancelled stay frees its nights
+    assert order(offer, sector, check_in=day.isoformat(), check_out=(day + timezone.timedelta(days=1)).isoformat(), guests=1).pk
+    assert services.booked_ranges(offer)[0][0] == day.isoformat()
+
+
+def test_the_availability_calendar_is_on_the_offer_page(use_sector, make_member, client):
+    sector = use_sector("home-sharing")
+    offer = offer_for(sector, make_member(), max_guests=2)
+    day = timezone.localdate() + timezone.timedelta(days=5)
+    order(offer, sector, check_in=day.isoformat(), check_out=(day + timezone.timedelta(days=2)).isoformat(), guests=1)
+    page = client.get(reverse("marketplace:offer", args=[offer.pk])).content.decode()
+    assert "Already booked" in page and day.isoformat() in page
+
+
+def test_delivery_distance_price_dispatch_and_tracking(use_sector, make_member, client):
+    sector = use_sector("delivery")
+    courier, other = make_member(name="First Courier"), make_member(name="Second Courier")
+    offer = offer_for(sector, courier)
+    placed = order(offer, sector, distance_km="4.5")
+    assert placed.amount == Decimal("45.00")  # 10.00 per km
+    with pytest.raises(ValidationError):
+        order(offer, sector, distance_km="0")
+    with pytest.raises(ValidationError):
+        order(offer, sector, distance_km="500")
+    client.force_login(courier.user)
+    client.post(reverse("marketplace:dispatch", args=[placed.pk]), {"courier": other.pk})
+    placed.refresh_from_db()
+    assert placed.assigned_to == other
+    for status in (Order.ACCEPTED, Order.IN_PROGRESS, Order.COMPLETED):
+        services.move(placed, status, other.user)
+    assert placed.patronage.member == other
+    client.logout()
+    page = client.get(reverse("marketplace:track", args=[placed.tracking_code])).content.decode()
+    assert "Second Courier" in page and "completed" in page and "dispatched to Second Courier" in page
+    assert client.get("/market/track/not-a-code/").status_code == 404
+
+
+def test_only_the_board_or_the_holder_dispatches(use_sector, make_member):
+    sector = use_sector("delivery")
+    courier, stranger, board = make_member(), make_member(), make_member(roles=[BOARD])
+    placed = order(offer_for(sector, courier), sector)
+    from django.core.exceptions import PermissionDenied
+    with pytest.raises(PermissionDenied):
+        services.dispatch(placed, stranger, stranger.user)
+    services.dispatch(placed, stranger, board.user)
+
+
+@pytest.mark.parametrize("field,value", [("hours", "0"), ("hours", "30")])
+def test_hours_based_sectors_need_sensible_hours(field, value, use_sector, make_member):
+    sector = use_sector("cleaning")
+    with pytest.raises(ValidationError):
+        order(offer_for(sector, make_member()), sector, **{field: value})
+
+
+def test_care_visits_and_ride_destination(use_sector, make_member):
+    sector = use_sector("care")
+    offer = offer_for(sector, make_member())
+    with pytest.raises(ValidationError):
+        order(offer, sector, visits=0)
+    with pytest.raises(ValidationError):
+        order(offer, sector, visits=3, every_days=0)
+    sector = use_sector("ride-hailing")
+    with pytest.raises(ValidationError):
+        order(offer_for(sector, make_member()), sector, origin="Depot", destination="depot")
+
+
+def test_the_order_page_names_the_field_in_error(use_sector, make_member, client):
+    sector = use_sector("home-sharing")
+    offer = offer_for(sector, make_member(), max_guests=2)
+    day = timezone.localdate() + timezone.timedelta(days=3)
+    response = client.post(reverse("marketplace:offer", args=[offer.pk]), {
+        "customer_name": "Pat", "customer_email": "pat@example.org", "check_in": day.isoformat(),
+        "check_out": (day + timezone.timedelta(days=1)).isoformat(), "guests": 5})
+    assert response.status_code == 200 and "At most 2" in response.content.decode()
