@@ -8,6 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import NinjaAPI, Schema
 from ninja.errors import HttpError
@@ -125,7 +126,7 @@ def proposal(request, proposal_id: int):
 
 
 @api.post("/proposals/{proposal_id}/vote", response={201: VoteOut}, tags=["votes"])
-def vote(request, proposal_id: int, ballot: VoteIn):
+def vote(request, response: HttpResponse, proposal_id: int, ballot: VoteIn):
     from coop.governance import services
     from coop.governance.models import Proposal
 
@@ -136,7 +137,8 @@ def vote(request, proposal_id: int, ballot: VoteIn):
         raise HttpError(403, str(error) or "Not allowed.") from None
     except ValidationError as error:
         raise HttpError(400, " ".join(error.messages)) from None
-    return 201, {"proposal": item.pk, "recorded": True}
+    response.status_code = 201
+    return {"proposal": item.pk, "recorded": True}
 
 
 @api.get("/ledger", response=LedgerOut, tags=["ledger"])
