@@ -11,12 +11,10 @@ import json
 import os
 import shutil
 import tempfile
-import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
-from . import __version__
 from .catalog import Catalog
 from .context import template_context
 from .documents import render_documents, render_rules, write_documents
@@ -25,22 +23,10 @@ from .interview import Interview, given_answers
 from .legal import coverage_problems, document_spec
 from .lint import lint_documents, lint_folder, refuse_findings
 from .profile import Profile, dump_profile, law_problems, load_answers, resolve, validate
-from .render import markdown_env, render_string
-from .scaffold import generate_platform, update_platform
+from .run import BUILDS, Run, Timings, resolve_overlays
 
-BUILDS = ("review", "final")
-
-
-class Timings(dict):
-    """Seconds per stage, filled in as a command runs (the CLI prints the total; bench/ prints each)."""
-
-    @contextmanager
-    def stage(self, name: str) -> Iterator[None]:
-        start = time.perf_counter()
-        try:
-            yield
-        finally:
-            self[name] = self.get(name, 0.0) + time.perf_counter() - start
+__all__ = ["BUILDS", "Timings", "build_profile", "check", "handbook", "legal", "list_catalog", "load_profile", "new",
+           "render"]
 
 
 def build_profile(*, answers_file: str | Path | None = None, sets: tuple[str, ...] = (), defaults: bool = False,
@@ -83,46 +69,34 @@ def load_profile(path: str | Path, *, catalog: Catalog | None = None, draft: boo
 
 def new(profile: Profile, dest: str | Path, *, force: bool = False, build: str = "review", draft: bool = False,
         overlay: str | Path | None = None, platform_template: str | Path | None = None, trust: bool = False,
-        base_dir: Path | None = None, catalog: Catalog | None = None, timings: Timings | None = None) -> dict:
-    """Write DEST: coop.yml, README.md, manifest.json, platform/, legal/, handbook/ — atomically."""
-    catalog = catalog or Catalog()
-    timings = timings if timings is not None else Timings()
+        base_dir: Path | None = None, catalog: Catalog | None = None, timings: Timings | None = None,
+        workers: int | None = None) -> dict:
+    """Write DEST: coop.yml, README.md, manifest.json, platform/, legal/, handbook/ — atomically
+    (pipeline.py: every step, PDFs in a process pool of `workers`, default one per core)."""
+    from .pipeline import new_pipeline
+
     dest = Path(dest)
     check_destination(dest, force)
-    overlay_dir = _overlay(profile, overlay, base_dir)
     template = _path(platform_template) or _relative(profile.platform_template, base_dir)
     if platform_template:  # remember it in coop.yml, like every other answer
         profile = profile.model_copy(update={"platform_template": str(template)})
+    run = Run.create(profile, catalog, overlay=overlay, profile_dir=base_dir, build=build, draft=draft,
+                     platform_template=template, trust=trust, timings=timings if timings is not None else Timings())
     with _staging(dest) as stage:
-        (stage / "coop.yml").write_text(dump_profile(profile), encoding="utf-8")
-        manifest = _write_outputs(stage, profile, catalog, build=build, draft=draft, overlay=overlay_dir,
-                                  cli_overlay=_path(overlay), profile_dir=base_dir, template=template, trust=trust,
-                                  timings=timings, fresh=True)
+        manifest = new_pipeline(run, stage, workers=workers, overlay_option=overlay)
     return manifest
 
 
 def render(dest: str | Path, *, build: str = "review", draft: bool = False, overlay: str | Path | None = None,
-           trust: bool = False, catalog: Catalog | None = None, timings: Timings | None = None) -> dict:
-    """Re-render legal/ and handbook/ from DEST/coop.yml and update platform/ with copier."""
-    catalog = catalog or Catalog()
-    timings = timings if timings is not None else Timings()
-    dest = Path(dest)
-    if not (dest / "coop.yml").is_file():
-        raise UsageError(f"{dest} has no coop.yml; run `coopkit new {dest}` first.")
-    profile = load_profile(dest / "coop.yml", catalog=catalog, draft=draft)
-    overlay_dir = _overlay(profile, overlay, dest)
-    with _staging(dest / "render", install=False) as stage:
-        _write_outputs(stage, profile, catalog, build=build, draft=draft, overlay=overlay_dir,
-                       cli_overlay=_path(overlay), profile_dir=dest.resolve(), template=None, trust=trust,
-                       timings=timings, fresh=False, platform=dest / "platform")
-        for name in ("legal", "handbook"):
-            if (dest / name).exists():
-                shutil.rmtree(dest / name)
-            os.replace(stage / name, dest / name)
-        os.replace(stage / "README.md", dest / "README.md")
-    manifest = _manifest(dest, profile, build, _platform_provenance(dest / "platform"))
-    (dest / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    return manifest
+           trust: bool = False, catalog: Catalog | None = None, timings: Timings | None = None,
+           workers: int | None = None, report: dict | None = None) -> dict:
+    """Bring DEST up to date with DEST/coop.yml: only the outputs whose inputs changed are rendered
+    and only files whose bytes changed are written; copier updates platform/ only when its answers
+    changed. `report` (if given) receives what ran, what was skipped and which files changed."""
+    from .pipeline import render_pipeline
+
+    return render_pipeline(Path(dest), build=build, draft=draft, overlay=overlay, trust=trust, catalog=catalog,
+                           timings=timings if timings is not None else Timings(), workers=workers, report=report)
 
 
 def legal(profile: Profile, out: str | Path, *, build: str = "review", draft: bool = False,
@@ -150,10 +124,11 @@ def handbook(profile: Profile, out: str | Path, *, overlay: str | Path | None = 
     catalog = catalog or Catalog()
     out = Path(out)
     check_destination(out, force)
+    overlays = resolve_overlays(profile, overlay, profile_dir)  # the one resolver: a bad --overlay is a usage error
     context = template_context(profile, catalog)
     docs = render_documents(profile, catalog, {**context, "build": "review"})
     with _staging(out) as stage:
-        written = render_handbook(profile, catalog, context, stage, documents=docs, overlay=_path(overlay),
+        written = render_handbook(profile, catalog, context, stage, documents=docs, overlays=list(overlays),
                                   language=language, profile_dir=profile_dir, formats=formats)
     return [out / path.name for path in written]
 
@@ -196,82 +171,6 @@ def list_catalog(kind: str, *, catalog: Catalog | None = None) -> list[dict]:
 
 
 # ---------------------------------------------------------------------------------------------
-
-
-def _write_outputs(stage: Path, profile: Profile, catalog: Catalog, *, build: str, draft: bool, overlay: Path | None,
-                   cli_overlay: Path | None, profile_dir: Path | None, template: Path | None, trust: bool,
-                   timings: Timings, fresh: bool, platform: Path | None = None) -> dict:
-    if build not in BUILDS:
-        raise UsageError(f"--build {build!r}: choose review or final.")
-    context = {**template_context(profile, catalog, draft=draft), "build": build}
-    with timings.stage("legal (markdown)"):
-        docs = render_documents(profile, catalog, context, build=build, overlay=overlay)
-        refuse_findings(lint_documents(docs, profile, catalog), draft=draft)  # what a lawyer would circle
-        refuse_findings(lint_documents(docs, profile, catalog), draft=draft)  # what a lawyer would circle
-
-    def timed(doc):  # per-document timing for bench/
-        timings[f"legal: {doc.filename}"] = time.perf_counter() - timed.start
-        timed.start = time.perf_counter()
-    timed.start = time.perf_counter()
-    write_documents(docs, stage / "legal", catalog, context, overlay=overlay, on_written=timed)
-    with timings.stage("handbook"):
-        from .handbook import render_handbook
-
-        render_handbook(profile, catalog, context, stage / "handbook", documents=docs, overlay=cli_overlay,
-                        profile_dir=profile_dir)
-    rules_title, rules_md = _rules_for_platform(profile, catalog, context, overlay)
-    with timings.stage("platform"):
-        if fresh:
-            provenance = generate_platform(stage / "platform", bundled=catalog.templates / "platform", context=context,
-                                           rules_title=rules_title, rules_markdown=rules_md, template=template,
-                                           trust=trust)
-        else:
-            update_platform(platform, bundled=catalog.templates / "platform", context=context,
-                            rules_title=rules_title, rules_markdown=rules_md, trust=trust)
-            provenance = None
-    (stage / "README.md").write_text(_dest_readme(profile, catalog, context, docs), encoding="utf-8")
-    if not fresh:
-        return {}
-    with timings.stage("manifest"):
-        manifest = _manifest(stage, profile, build, provenance)
-        (stage / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n",
-                                             encoding="utf-8")
-    return manifest
-
-
-def _rules_for_platform(profile: Profile, catalog: Catalog, context: dict, overlay: Path | None) -> tuple[str, str]:
-    """The clean (final) rules in the document language, for the platform's rules page."""
-    rules = render_rules(profile, catalog, context, build="final", overlay=overlay)[0]
-    return rules.title, rules.markdown
-
-
-def _dest_readme(profile: Profile, catalog: Catalog, context: dict, docs) -> str:
-    folder = catalog.templates / "dest-readme"
-    language = profile.language or "en"
-    candidates = [language, language.split("-")[0], "en"]
-    name = next(f"{c}.md" for c in candidates if (folder / f"{c}.md").is_file())
-    env = markdown_env([folder])
-    source = (folder / name).read_text(encoding="utf-8")
-    originals = [d for d in docs if not d.translation_of]
-    return render_string(env, source, {**context, "documents": originals,
-                                       "translations": [d for d in docs if d.translation_of]}, str(folder / name))
-
-
-def _manifest(root: Path, profile: Profile, build: str, platform: dict | None) -> dict:
-    files = {}
-    for path in sorted(p for p in root.rglob("*") if p.is_file()):
-        rel = path.relative_to(root).as_posix()
-        if rel == "manifest.json" or rel.startswith("platform/.git/"):
-            continue
-        files[rel] = hashlib.sha256(path.read_bytes()).hexdigest()
-    return {"coopkit_version": __version__, "profile_hash": profile.digest(), "build": build,
-            "templates": {"platform": platform or {}}, "files": files}
-
-
-def _platform_provenance(platform: Path) -> dict:
-    from .scaffold import _answered_commit
-
-    return {"template": "copier", "version": _answered_commit(platform) or "unknown"}
 
 
 def _coverage(profile: Profile, catalog: Catalog) -> list[Problem]:
@@ -369,7 +268,6 @@ def _relative(value: str | None, base: Path | None) -> Path | None:
 
 
 def _overlay(profile: Profile, overlay: str | Path | None, base: Path | None) -> Path | None:
-    chosen = _path(overlay) or _relative(profile.incubator.overlay if profile.incubator else None, base)
-    if chosen and not chosen.is_dir():
-        raise UsageError(f"overlay {chosen}: no such folder.")
-    return chosen
+    """The overlay the legal documents use: the last of the one resolver's (run.py; --overlay wins)."""
+    overlays = resolve_overlays(profile, overlay, base)
+    return overlays[-1] if overlays else None

@@ -7,8 +7,21 @@ from pathlib import Path
 
 import click
 
-from . import __version__, api
+from . import __version__
 from .errors import CheckFailed, CoopkitError
+from .run import BUILDS
+
+
+class _LazyApi:
+    """coopkit.api, imported on first use: `coopkit render` with nothing to do never loads it."""
+
+    def __getattr__(self, name: str):
+        from . import api as module
+
+        return getattr(module, name)
+
+
+api = _LazyApi()
 
 
 class _Group(click.Group):
@@ -41,7 +54,7 @@ _set = click.option("--set", "sets", multiple=True, metavar="KEY=VALUE",
                     help="Set one answer, e.g. --set governance.quorum_percent=30 (repeatable; wins over --answers).")
 _defaults = click.option("--defaults", is_flag=True, help="Ask nothing: take the default of every unanswered question.")
 _draft = click.option("--draft", is_flag=True, help="Allow fewer founders than the law requires; every document says DRAFT.")
-_build = click.option("--build", type=click.Choice(api.BUILDS), default="review", show_default=True,
+_build = click.option("--build", type=click.Choice(BUILDS), default="review", show_default=True,
                       help="review: notes, citations and flags for your lawyer; final: clean text with signature blocks.")
 _overlay = click.option("--overlay", type=click.Path(file_okay=False, path_type=Path),
                         help="An incubator's folder of chapters, clauses, CSS and logo that replace or add to coopkit's.")
@@ -141,9 +154,18 @@ def _stopped(interview, error: OSError | None) -> CoopkitError:
 @_overlay
 @click.option("--trust", is_flag=True, help="Let the platform template run its own hooks or tasks.")
 def render(dest, draft, build, overlay, trust):
-    """Re-render legal/ and handbook/ from DEST/coop.yml and update platform/ (copier update)."""
-    timings = api.Timings()
-    manifest = api.render(dest, build=build, draft=draft, overlay=overlay, trust=trust, timings=timings)
+    """Bring legal/, handbook/ and platform/ up to date with DEST/coop.yml: only what changed is rendered."""
+    from .pipeline import render_pipeline
+    from .run import Timings
+
+    timings, report = Timings(), {}
+    manifest = render_pipeline(dest, build=build, draft=draft, overlay=overlay, trust=trust, timings=timings,
+                               report=report)
+    if not report["ran"] and report["platform"] == "unchanged":
+        click.echo(f"{dest}/ is up to date with coop.yml: nothing to render ({sum(timings.values()):.2f} s).")
+        return
+    click.echo(f"Rendered {', '.join(report['ran']) or 'nothing'}; {len(report['written'])} file(s) changed, "
+               f"{len(report['skipped'])} output(s) already up to date; platform {report['platform']}.")
     _summary(dest, manifest, sum(timings.values()))
 
 

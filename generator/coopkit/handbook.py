@@ -14,6 +14,7 @@ import math
 import re
 import secrets
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
@@ -24,7 +25,7 @@ from .catalog import Catalog
 from .charts import Bar, Span, cash_chart, surplus_chart, timeline_chart
 from .errors import DataError, UsageError
 from .handbook_plan import business, check_consistency, compliance, regional_registrar, sample_surplus, work
-from .pdf import write_pdf
+from .pdf import PdfJob
 from .profile import Profile
 from .render import (
     Markup,
@@ -548,8 +549,12 @@ def with_fonts(html: str, catalog: Catalog) -> str:
 
 def render_handbook(profile: Profile, catalog: Catalog, context: dict, out_dir: Path, *,
                     documents: list | None = None, overlay: Path | None = None, language: str | None = None,
-                    profile_dir: Path | None = None, formats: tuple[str, ...] = ("html", "pdf", "docx")) -> list[Path]:
+                    profile_dir: Path | None = None, formats: tuple[str, ...] = ("html", "pdf", "docx"),
+                    overlays: list[Path] | None = None, pdf: Callable[[PdfJob], None] | None = None) -> list[Path]:
     """Write `out_dir/handbook.html`, `.pdf` and `.docx` (those of `formats`); returns the paths.
+
+    `overlays`: already resolved (run.resolve_overlays), instead of `overlay`. `pdf`: where the PDF job
+    goes (a process pool, pdf.PdfPool.submit); by default it is rendered at once.
 
     `documents` are the legal documents coopkit wrote (their file names appear in the registration
     chapter); when not given they are rendered here. `profile_dir` is the folder of coop.yml, against
@@ -559,7 +564,7 @@ def render_handbook(profile: Profile, catalog: Catalog, context: dict, out_dir: 
         from .documents import render_documents
         documents = render_documents(profile, catalog, context)
     lang = handbook_language(profile, catalog, language)
-    overlays = overlay_dirs(profile, overlay, profile_dir)
+    overlays = overlays if overlays is not None else overlay_dirs(profile, overlay, profile_dir)
     html = handbook_html(profile, catalog, context, documents=documents, overlays=overlays, language=lang,
                          profile_dir=profile_dir)
     out_dir = Path(out_dir)
@@ -570,8 +575,8 @@ def render_handbook(profile: Profile, catalog: Catalog, context: dict, out_dir: 
         html_path.write_text(with_fonts(html, catalog), encoding="utf-8")
         written.append(html_path)
     if "pdf" in formats:
-        write_pdf(html, pdf_path, base_url=catalog.handbook, stylesheets=[catalog.handbook / "fonts" / "fonts.css"],
-                  date=context["document_date"], allowed_roots=[catalog.root, *overlays])
+        (pdf or PdfJob.run)(PdfJob(html, pdf_path, catalog.handbook, (catalog.handbook / "fonts" / "fonts.css",),
+                                   context["document_date"], (catalog.root, *overlays)))
         written.append(pdf_path)
     if "docx" in formats:  # wordprocessing.py
         from .wordprocessing import write_handbook_docx

@@ -10,9 +10,11 @@ import hashlib
 import json
 import re
 import unicodedata
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, model_validator
+
+from .deps import WHOLE, note, recording
 
 SCHEMA_VERSION = 1
 MAX_NAME_LENGTH = 160  # Companies House and most registrars refuse longer names
@@ -34,6 +36,19 @@ def _plain_text(value: str, field: str, max_length: int, multiline: bool = False
 
 class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True, coerce_numbers_to_str=True)
+
+    def __getattribute__(self, name: str) -> Any:
+        """Reads of fields are recorded while a step renders (deps.py): the step's real inputs."""
+        if name[0] != "_" and recording():
+            prefix = _PATHS.get(type(self))
+            if prefix is not None:
+                if name in type(self).model_fields:
+                    if prefix == "" and name in _SECTIONS:  # on the way to a leaf: not a read yet
+                        return super().__getattribute__(name)
+                    note(name if prefix == "" else prefix if prefix in _LISTS else f"{prefix}.{name}")
+                elif name in _WHOLE_READERS:
+                    note(prefix or WHOLE)
+        return super().__getattribute__(name)
 
 
 class Founder(_Section):
@@ -220,6 +235,16 @@ class Profile(_Section):
     def digest(self) -> str:
         """The profile hash printed on every document: the first 12 hex digits of its sha256."""
         return hashlib.sha256(self.canonical_json().encode()).hexdigest()[:12]
+
+
+_LISTS = {"founders", "member_classes"}  # an item's field is recorded as the whole list
+_SECTIONS = {"capital", "governance", "surplus", "sweat_equity", "platform", "dissolution"}  # never None
+_WHOLE_READERS = {"model_dump", "model_dump_json", "canonical_json", "digest"}
+_PATHS: dict[type, str] = {
+    Profile: "", Founder: "founders", MemberClass: "member_classes", Capital: "capital", Governance: "governance",
+    Surplus: "surplus", SweatEquity: "sweat_equity", Platform: "platform", Dissolution: "dissolution",
+    Incubator: "incubator",
+}
 
 
 def json_schema() -> dict:

@@ -1,11 +1,20 @@
-"""HTML + print CSS → PDF with WeasyPrint: bundled fonts, local files only, reproducible bytes."""
+"""HTML + print CSS → PDF with WeasyPrint: bundled fonts, local files only, reproducible bytes.
+
+`PdfPool` renders many PDFs at once in a process pool sized to the cores; each worker loads
+WeasyPrint and the bundled fonts once (its initializer), then renders the jobs it is given. A PDF
+rendered in the pool has the same bytes as one rendered alone (tests/test_pipeline.py).
+"""
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import os
+from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlparse
 
 from .errors import RenderError
@@ -35,7 +44,7 @@ def _fetcher_class():
 @contextmanager
 def _source_date(date: dt.date):
     """fontTools stamps subset fonts with SOURCE_DATE_EPOCH when it is set: fixed date, fixed bytes."""
-    epoch = str(int(dt.datetime.combine(date, dt.time(12), tzinfo=dt.timezone.utc).timestamp()))
+    epoch = str(int(dt.datetime.combine(date, dt.time(12), tzinfo=dt.UTC).timestamp()))
     previous = os.environ.get("SOURCE_DATE_EPOCH")
     os.environ["SOURCE_DATE_EPOCH"] = epoch
     try:
@@ -59,12 +68,110 @@ def write_pdf(html: str, out: Path, *, base_url: Path, stylesheets: list[Path], 
             "(Debian/Ubuntu: apt install libpango-1.0-0 libpangoft2-1.0-0) and try again."
         ) from None
     fetcher = _fetcher_class()([*allowed_roots, base_url])
-    fonts = FontConfiguration()
     with _source_date(date):
+        fonts, css = _fonts(tuple(stylesheets), FontConfiguration, CSS)
         document = HTML(string=html, base_url=str(base_url) + "/", url_fetcher=fetcher)
-        css = [CSS(filename=str(path), font_config=fonts, url_fetcher=fetcher) for path in stylesheets]
         identifier = hashlib.sha256(html.encode()).hexdigest()[:32].encode()
         document.write_pdf(str(out), stylesheets=css, font_config=fonts, pdf_identifier=identifier,
                            pdf_tags=tagged, pdf_variant="pdf/ua-1" if tagged else None,
                            uncompressed_pdf=False)
     return out
+
+
+_FONTS: dict[tuple[Path, ...], tuple[Any, list[Any]]] = {}
+
+
+def _fonts(stylesheets: tuple[Path, ...], font_configuration: Any, css_class: Any) -> tuple[Any, list[Any]]:
+    """The font configuration and parsed stylesheets (the bundled @font-face rules), loaded once per
+    process: the fonts' files are read and registered with fontconfig only the first time."""
+    if stylesheets not in _FONTS:
+        fonts = font_configuration()
+        fetcher = _fetcher_class()([p.parent for p in stylesheets])
+        _FONTS[stylesheets] = (fonts, [css_class(filename=str(p), font_config=fonts, url_fetcher=fetcher)
+                                       for p in stylesheets])
+    return _FONTS[stylesheets]
+
+
+@dataclass(frozen=True)
+class PdfJob:
+    """Everything `write_pdf` needs, picklable for a worker process."""
+
+    html: str
+    out: Path
+    base_url: Path
+    stylesheets: tuple[Path, ...]
+    date: dt.date
+    allowed_roots: tuple[Path, ...]
+    tagged: bool = True
+
+    def run(self) -> Path:
+        return write_pdf(self.html, self.out, base_url=self.base_url, stylesheets=list(self.stylesheets),
+                         date=self.date, allowed_roots=list(self.allowed_roots), tagged=self.tagged)
+
+
+def _worker_start(stylesheets: tuple[tuple[Path, ...], ...]) -> None:
+    """Pool initializer: import WeasyPrint and load the fonts once for this worker."""
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
+
+    for sheets in stylesheets:
+        _fonts(sheets, FontConfiguration, CSS)
+
+
+def _run_job(job: PdfJob) -> Path:
+    return job.run()
+
+
+def workers_for(jobs: int) -> int:
+    """Worker processes for `jobs` PDFs: one per core, never more than the jobs."""
+    return max(1, min(jobs, os.cpu_count() or 1))
+
+
+@dataclass
+class PdfPool:
+    """Collects PDF jobs; with more than one worker they render in processes while the caller goes
+    on with other work (`wait()` returns when all are written). `workers=1` renders each job at once."""
+
+    workers: int = field(default_factory=lambda: workers_for(os.cpu_count() or 1))
+    stylesheets: tuple[tuple[Path, ...], ...] = ()
+    _executor: ProcessPoolExecutor | None = None
+    _futures: list[tuple[PdfJob, Future[Path]]] = field(default_factory=list)
+
+    def submit(self, job: PdfJob) -> None:
+        if self.workers <= 1:
+            job.run()
+            return
+        if self._executor is None:
+            import multiprocessing
+
+            self._executor = ProcessPoolExecutor(max_workers=self.workers, initializer=_worker_start,
+                                                 initargs=(self.stylesheets,),
+                                                 mp_context=multiprocessing.get_context("fork"))
+        self._futures.append((job, self._executor.submit(_run_job, job)))
+
+    def wait(self) -> None:
+        """Wait for every job; the first failure is raised (as RenderError, naming the file)."""
+        try:
+            for job, future in self._futures:
+                try:
+                    future.result()
+                except RenderError:
+                    raise
+                except Exception as exc:  # a worker's error arrives re-raised here
+                    raise RenderError(f"WeasyPrint could not write {job.out.name}: {exc}") from exc
+        finally:
+            self._futures.clear()
+
+    def close(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
+
+
+@contextmanager
+def pdf_pool(workers: int | None = None, stylesheets: tuple[tuple[Path, ...], ...] = ()) -> Iterator[PdfPool]:
+    pool = PdfPool(workers=workers if workers is not None else workers_for(os.cpu_count() or 1), stylesheets=stylesheets)
+    try:
+        yield pool
+    finally:
+        pool.close()

@@ -1,0 +1,130 @@
+"""The state that makes `coopkit render` incremental, in DEST/.coopkit/state.json.
+
+Kept light on purpose (standard library only): `up_to_date()` answers "is there nothing to do?"
+from file sizes, modification times and the bytes of coop.yml, before coopkit loads its catalog, so
+a render with nothing changed returns at once and writes nothing.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+STATE_FILE = ".coopkit/state.json"
+STATE_VERSION = 1
+PACKAGE = Path(__file__).resolve().parent
+
+
+@dataclass
+class StepState:
+    key: str
+    reads: list[str]  # the profile fields the step read when it last ran
+    files: dict[str, tuple[int, int]]  # DEST-relative file → (size, mtime in ns) as written
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class State:
+    steps: dict[str, StepState] = field(default_factory=dict)
+    run_key: str = ""  # everything `up_to_date` compares
+    platform_answers: str = ""  # hash of the answers copier was last given
+    overlays: list[str] = field(default_factory=list)  # the overlay folders the last run resolved
+
+    @classmethod
+    def load(cls, dest: Path) -> State:
+        path = dest / STATE_FILE
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return cls()
+        if not isinstance(raw, dict) or raw.get("version") != STATE_VERSION:
+            return cls()
+        try:
+            steps = {k: StepState(v["key"], list(v["reads"]), {f: tuple(s) for f, s in v["files"].items()},  # type: ignore[misc]
+                                  dict(v.get("meta", {}))) for k, v in raw.get("steps", {}).items()}
+        except (KeyError, TypeError, AttributeError):
+            return cls()
+        return cls(steps, str(raw.get("run_key", "")), str(raw.get("platform_answers", "")),
+                   list(raw.get("overlays", [])))
+
+    def save(self, dest: Path) -> None:
+        data = {"version": STATE_VERSION, "run_key": self.run_key, "platform_answers": self.platform_answers,
+                "overlays": self.overlays, "steps": {k: asdict(v) for k, v in sorted(self.steps.items())}}
+        atomic_write(dest / STATE_FILE, json.dumps(data, indent=1, sort_keys=True) + "\n")
+
+
+def atomic_write(path: Path, text: str) -> bool:
+    """Write `text` to `path` through a temporary file and a rename; leaves an identical file alone
+    (its modification time too). Returns whether it wrote."""
+    data = text.encode("utf-8")
+    try:
+        if path.read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.chmod(name, 0o644)
+        os.replace(name, path)
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
+    return True
+
+
+def stat_of(path: Path) -> tuple[int, int]:
+    try:
+        st = path.stat()
+    except OSError:
+        return (-1, -1)
+    return (st.st_size, st.st_mtime_ns)
+
+
+@cache
+def tree_fingerprint(root: Path) -> str:
+    """A hash of every file's path, size and modification time under `root` (data folders, overlays)."""
+    digest = hashlib.sha256(str(root).encode())
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d not in {".git", "__pycache__"})
+        for name in sorted(files):
+            path = os.path.join(folder, name)
+            try:
+                st = os.stat(path)
+            except OSError:
+                continue
+            digest.update(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+@cache
+def code_fingerprint() -> str:
+    """coopkit's version and its code: a new release or an edited module re-renders everything."""
+    from . import __version__
+
+    return hashlib.sha256(f"{__version__}\0{tree_fingerprint(PACKAGE)}".encode()).hexdigest()
+
+
+def run_key(dest: Path, options: dict[str, Any], trees: list[Path], state: State) -> str:
+    """What a render depends on, cheaply: coop.yml's bytes, the options, the code and data folders
+    (and the overlays of the last run), and every file the last run wrote, as it was left."""
+    coop = (dest / "coop.yml").read_bytes()
+    parts = {
+        "coop": hashlib.sha256(coop).hexdigest(), "options": options, "code": code_fingerprint(),
+        "trees": [tree_fingerprint(t) for t in trees] + [tree_fingerprint(Path(o)) for o in state.overlays],
+        "files": sorted((rel, stat_of(dest / rel)) for step in state.steps.values() for rel in step.files),
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def up_to_date(dest: Path, options: dict[str, Any], trees: list[Path]) -> bool:
+    """True when the last render's state says nothing would change."""
+    state = State.load(dest)
+    return bool(state.run_key) and state.run_key == run_key(dest, options, trees, state)

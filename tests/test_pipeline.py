@@ -1,0 +1,119 @@
+"""The render pipeline: incremental (a no-op render writes nothing; one field re-renders only the
+documents that read it), parallel (pool PDFs have the bytes of serial ones), one overlay resolver."""
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLE, pdf_text, run_coopkit
+
+pytestmark = pytest.mark.xdist_group("pipeline")
+
+
+def snapshot(root: Path) -> dict[str, tuple[int, str]]:
+    """Every file DEST holds (the platform's git objects aside): modification time and content hash."""
+    return {p.relative_to(root).as_posix(): (p.stat().st_mtime_ns, hashlib.sha256(p.read_bytes()).hexdigest())
+            for p in sorted(root.rglob("*")) if p.is_file() and ".git" not in p.relative_to(root).parts}
+
+
+@pytest.fixture(scope="module")
+def coop(tmp_path_factory):
+    from coopkit import api
+
+    dest = tmp_path_factory.mktemp("pipeline") / "coop"
+    profile = api.build_profile(answers_file=EXAMPLE)
+    api.new(profile, dest, base_dir=EXAMPLE.parent)
+    return dest
+
+
+def test_render_with_nothing_changed_writes_nothing(coop):
+    from coopkit import api
+
+    before = snapshot(coop)
+    report: dict = {}
+    api.render(coop, report=report)
+    assert report["ran"] == [] and report["written"] == [] and report["platform"] == "unchanged"
+    assert snapshot(coop) == before  # not one file rewritten: same bytes, same modification times
+
+
+def test_render_with_nothing_changed_from_the_command_line(coop):
+    before = snapshot(coop)
+    result = run_coopkit("render", str(coop))
+    assert result.returncode == 0, result.stderr
+    assert "up to date" in result.stdout
+    assert snapshot(coop) == before
+
+
+def test_a_changed_board_size_rerenders_only_the_documents_that_use_it(coop):
+    from coopkit import api
+
+    coop_yml = coop / "coop.yml"
+    text = coop_yml.read_text(encoding="utf-8")
+    assert re.search(r"\n  board_size: 3\b", text)
+    coop_yml.write_text(re.sub(r"\n  board_size: 3\b", "\n  board_size: 4", text), encoding="utf-8")
+    before = snapshot(coop)
+    report: dict = {}
+    api.render(coop, report=report)
+    after = snapshot(coop)
+    changed = {rel for rel in after if before.get(rel) != after[rel]}
+
+    # the rules and the founding minutes state the board's size; the membership agreements do not
+    assert "legal/rules.en" in report["ran"] and "legal/founding-minutes.en" in report["ran"]
+    assert "legal/membership-agreement.en" in report["skipped"] and "README.md" in report["skipped"]
+    assert {"legal/rules.pdf", "legal/rules.md", "legal/founding-minutes.pdf"} <= changed
+    assert not any(rel.startswith("legal/membership-agreement") for rel in changed), changed
+    assert "README.md" not in changed
+    assert re.search(r"\b(4|four)\b[^.]*director", " ".join(pdf_text(coop / "legal/rules.pdf").split()), re.I)
+    # copier is given the profile, so the platform is updated (and committed) for the new answer
+    assert report["platform"] == "updated"
+
+    again: dict = {}
+    api.render(coop, report=again)
+    assert again["ran"] == [] and snapshot(coop) == after
+
+
+def test_a_deleted_output_is_written_again(coop):
+    from coopkit import api
+
+    (coop / "legal" / "founding-minutes.md").unlink()
+    report: dict = {}
+    api.render(coop, report=report)
+    assert report["ran"] == ["legal/founding-minutes.en"]
+    assert (coop / "legal" / "founding-minutes.md").is_file()
+
+
+def test_pool_pdfs_have_the_bytes_of_serial_pdfs(tmp_path, catalog):
+    from coopkit import api, pdf
+    from coopkit.context import template_context
+    from coopkit.documents import document_html, render_documents
+
+    profile = api.load_profile(EXAMPLE)
+    context = template_context(profile, catalog)
+    docs = render_documents(profile, catalog, dict(context))[:3]
+    fonts = (catalog.handbook / "fonts" / "fonts.css",)
+    jobs = [pdf.PdfJob(document_html(d, catalog, dict(context)), tmp_path / "pool" / f"{d.filename}.pdf",
+                       catalog.legal, fonts, context["document_date"], (catalog.root,)) for d in docs]
+    (tmp_path / "pool").mkdir()
+    with pdf.pdf_pool(2, (fonts,)) as pool:
+        for job in jobs:
+            pool.submit(job)
+        pool.wait()
+    (tmp_path / "serial").mkdir()
+    pdf._FONTS.clear()  # alone: fonts loaded afresh for each document
+    for job in jobs:
+        serial = tmp_path / "serial" / job.out.name
+        pdf.write_pdf(job.html, serial, base_url=job.base_url, stylesheets=list(job.stylesheets), date=job.date,
+                      allowed_roots=list(job.allowed_roots))
+        pdf._FONTS.clear()
+        assert serial.read_bytes() == job.out.read_bytes(), job.out.name
+
+
+def test_a_bad_overlay_for_the_handbook_is_a_usage_error(tmp_path):
+    result = run_coopkit("handbook", "--answers", str(EXAMPLE), "--overlay", str(tmp_path / "no-such-overlay"),
+                         "-o", str(tmp_path / "out"))
+    assert result.returncode == 2, result.stderr
+    assert "--overlay" in result.stderr and "no such folder" in result.stderr
+    assert "Traceback" not in result.stderr and not (tmp_path / "out").exists()
