@@ -155,6 +155,9 @@ class Jurisdiction(_Data):
     id: str
     name: str
     official_languages: list[str]
+    # Babel locale of documents in the official language: en_US respells the English clauses
+    # (legal/clauses/en/_spelling.yml) and writes US dates; empty: the language's own conventions
+    locale: str = ""
     currency: str
     reviewed: dt.date
     summary: str = ""

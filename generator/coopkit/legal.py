@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from ._yaml import read_yaml_file
 from .catalog import Catalog, Jurisdiction, LegalForm
 from .errors import DataError
-from .render import Markup, markdown_env, md_escape, render_string, split_front_matter
+from .render import Markup, markdown_env, md_escape, render_string, respell, split_front_matter
 
 
 class ArticleSpec(BaseModel):
@@ -179,8 +179,12 @@ def build_document(
     env = markdown_env(dirs)
     strings = load_strings(catalog, language)
     form = form.localized(language)  # the form's prose (facts, matters, registrar) in this language
-    recorder = _Recorder(load_terms(dirs), form, build, strings)
-    base = {**context, "language": language, "strings": strings, "vocab": context["sector"].vocabulary_for(language),
+    locale = document_locale(jurisdiction, language)
+    spelling = load_spelling(catalog, language, locale)
+    terms = {t: {k: respell(v, spelling) if isinstance(v, str) else v for k, v in entry.items()}
+             for t, entry in load_terms(dirs).items()}
+    recorder = _Recorder(terms, form, build, strings)
+    base = {**context, "language": language, "locale": locale, "strings": strings, "vocab": context["sector"].vocabulary_for(language),
             "form": form, "jurisdiction": jurisdiction.localized(language), "build": build, "member_class": member_class,
             "term": recorder.term, "fact": recorder.fact, "to_confirm": recorder.flag}
 
@@ -191,7 +195,7 @@ def build_document(
         for clause_id in article.clauses:
             if clause_id in drop:
                 continue
-            clause = load_clause(dirs, clause_id, where)
+            clause = _respelled(load_clause(dirs, clause_id, where), spelling)
             if clause.when and not _truthy(env, clause.when, base, str(clause.path)):
                 continue
             kept.append(clause)
@@ -263,6 +267,26 @@ def _roman(n: int) -> str:
         while n >= value:
             out, n = out + letters, n - value
     return out
+
+
+def document_locale(jurisdiction: Jurisdiction, language: str) -> str:
+    """The jurisdiction's locale (en_US, de_DE…) for documents in its own language; else the language itself."""
+    own = jurisdiction.locale
+    return own if own and own.replace("_", "-").split("-")[0] == language.split("-")[0] else language
+
+
+def load_spelling(catalog: Catalog, language: str, locale: str) -> dict[str, str]:
+    """Word respellings for this locale (legal/clauses/<language>/_spelling.yml), e.g. British → American."""
+    path = catalog.legal / "clauses" / language.split("-")[0] / "_spelling.yml"
+    return {str(k).lower(): str(v) for k, v in (read_yaml_file(path).get(locale) or {}).items()} \
+        if path.is_file() else {}
+
+
+def _respelled(clause: Clause, spelling: dict[str, str]) -> Clause:
+    if not spelling:
+        return clause
+    return Clause(id=clause.id, title=respell(clause.title, spelling), body=respell(clause.body, spelling),
+                  path=clause.path, covers=clause.covers, when=clause.when, note=respell(clause.note, spelling))
 
 
 def _definitions(env, recorder: _Recorder, context: dict, where: str) -> list[tuple[str, dict]]:

@@ -114,8 +114,11 @@ _MONTHS = {
 
 
 def long_date(value: dt.date | str, language: str = "en") -> str:
+    """27 November 2026; November 27, 2026 for en_US / en-US; 27. November 2026; 27 de novembro de 2026…"""
     day = dt.date.fromisoformat(value) if isinstance(value, str) else value
-    month = _MONTHS.get(language.split("-")[0], _MONTHS["en"])[day.month - 1]
+    month = _MONTHS.get(language.split("-")[0].split("_")[0], _MONTHS["en"])[day.month - 1]
+    if language.replace("-", "_") == "en_US":
+        return f"{month} {day.day}, {day.year}"
     if language.startswith("en"):
         return f"{day.day} {month} {day.year}"
     if language.split("-")[0] in {"de", "da"}:
@@ -125,6 +128,35 @@ def long_date(value: dt.date | str, language: str = "en") -> str:
     return f"{day.day} {month} {day.year}"
 
 
+@pass_context
+def _long_date(context, value: dt.date | str, language: str | None = None) -> str:
+    """The long_date filter: in the document's locale (en_US dates in US documents) when the language asked
+    for is the document's own."""
+    language = language or context.get("language") or "en"
+    locale = context.get("locale") or ""
+    return long_date(value, locale if locale and language == context.get("language") else language)
+
+
+_JINJA_TAG = re.compile(r"(\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\})", re.DOTALL)
+
+
+def respell(source: str, words: dict[str, str]) -> str:
+    """Template source with its words respelled (e.g. British to American), keeping the case of each word;
+    the code inside {{ }}, {% %} and {# #} is left alone, so values and ids are never touched."""
+    if not words:
+        return source
+    pattern = re.compile(r"(?<![\w-])(" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+                         + r")(?![\w-])", re.IGNORECASE)
+
+    def swap(match: re.Match) -> str:
+        found, new = match.group(0), words[match.group(0).lower()]
+        if found.isupper() and len(found) > 1:
+            return new.upper()
+        return new[0].upper() + new[1:] if found[0].isupper() else new
+    parts = _JINJA_TAG.split(source)
+    return "".join(part if i % 2 else pattern.sub(swap, part) for i, part in enumerate(parts))
+
+
 def sentence(text: Any) -> str:
     """End a sentence with a full stop, unless it already ends with one (`Testkoop U.A.`, `10 kr.`)."""
     text = str(text)
@@ -132,7 +164,7 @@ def sentence(text: Any) -> str:
 
 
 FILTERS: dict[str, Callable] = {"sentence": sentence, "pct": pct, "num": num, "money": money, "month_name": month_name,
-                                "long_date": long_date, "md": md_escape}
+                                "long_date": _long_date, "md": md_escape}
 
 
 class StandaloneTags(Extension):
@@ -210,4 +242,5 @@ def split_front_matter(text: str, where: str) -> tuple[dict, str]:
 
 
 __all__ = ["Markup", "escape", "markdown_env", "html_env", "markdown_to_html", "render_string",
-           "split_front_matter", "md_escape", "format_pct", "format_money", "format_num", "long_date", "month_name"]
+           "split_front_matter", "md_escape", "format_pct", "format_money", "format_num", "long_date", "month_name",
+           "respell"]
