@@ -73,6 +73,7 @@ class Paper(_Model):
     fields: list[str] = []  # profile fields the registrar's form asks for (FIELDS): a filled sheet is written
     per: str = ""  # "director": one declaration per director
     declaration: Text = {}  # sandboxed template of the declaration (person, full_name, coop)
+    table: dict[str, list[str]] = {}  # columns of a blank table to fill in (per language), e.g. the acts done
     cite: str
     url: str = ""
     confirmed: bool = True
@@ -155,6 +156,8 @@ def people(profile: Any, role: str) -> list[str]:
 
 
 def signers_text(profile: Any, roles: list[str], words: dict) -> str:
+    if not roles:
+        return str(words["issued"])
     parts = []
     for role in roles:
         label = words["roles"].get(role, role)
@@ -254,8 +257,9 @@ def write_filing_pack(out_dir: Path, profile: Any, catalog: Catalog, context: di
                                formats=("md", "html", "pdf", "docx"), translation_of=translation_of)
         for paper in pack.papers:
             if paper.fields:
+                columns = paper.table.get(language) or paper.table.get(language.split("-")[0]) or paper.table.get("en", [])
                 sheet = {**ctx, "paper": _paper_ctx(paper, language, local_form, words, profile),
-                         "fields": [(words["fields"][f], values[f]) for f in paper.fields]}
+                         "fields": [(words["fields"][f], values[f]) for f in paper.fields], "columns": columns}
                 written += write_paper(out_dir / f"{paper.id}{suffix}", title=pick(paper.title, language),
                                        language=language, context=context, catalog=catalog,
                                        markdown=render_template(catalog, "form-sheet.md", sheet), build="final",
