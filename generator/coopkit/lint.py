@@ -26,7 +26,8 @@ _NONE = re.compile(r"\bNone\b(?! [a-zà-ÿ])")
 _DOUBLED = re.compile(r"(?<![.])\.\.(?![.])|[,，][,，]|;;|(?<!:)::(?!:)|,\.(?!\d)|\s[,.](?=\s|$)")
 _GLUED_PERCENT = re.compile(r"\d(?:[.,]\d+)?\s?%[^\W\d_]|[^\W\d_]\d+(?:[.,]\d+)?\s?%")
 _PERCENT = re.compile(r"(?<![\w.,])(\d{1,3}(?:[.,]\d{1,2})?)(\s?|\u00a0|\u202f)%")
-_LINK = re.compile(r"\]\([^)]*\)|\(#[\w-]+\)|https?://\S+")
+_LINK = re.compile(r"\[([^\]\n]*)\]\([^)]*\)")
+_URL = re.compile(r"https?://\S+")
 _CODE = re.compile(r"`[^`]*`")
 
 
@@ -94,7 +95,7 @@ def lint_markdown(document: str, markdown: str, language: str, profile: Profile,
         findings.append(Finding(document, clause, kind, _excerpt(text, match.start(), match.end()), fix))
 
     for clause, raw in _sections(markdown):
-        text = _CODE.sub("", _LINK.sub("]", raw))
+        text = _URL.sub("", _CODE.sub("", _LINK.sub(r"\1", raw)))
         for match in _PLACEHOLDER.finditer(text):
             inner = match.group(1).strip(" *")
             if inner.casefold() in allowed or re.fullmatch(r"[\d.]+", inner):
@@ -122,8 +123,9 @@ def lint_markdown(document: str, markdown: str, language: str, profile: Profile,
             expected = format_pct(value, language)
             written = match.group(0)
             if written.replace("\u00a0", " ").replace("\u202f", " ") != expected.replace("\u00a0", " ").replace(
-                    "\u202f", " ") and not _same_in_words(written, expected):
-                add(clause, f"a percentage not written as {language} writes it ({expected})", text, match,
+                    "\u202f", " "):
+                shown = expected.replace("\u00a0", " ").replace("\u202f", " ")
+                add(clause, f"a percentage not written as {language} writes it ({shown})", text, match,
                     "Format the number with the `pct` filter in the document's language")
             for field, target in numbers.items():
                 if value != round(target, 2) and abs(value - target) < 1 and round(target, 2) != round(value, 2):
@@ -131,12 +133,6 @@ def lint_markdown(document: str, markdown: str, language: str, profile: Profile,
                         add(clause, f"a number that differs from coop.yml ({field} is {target:g})", text, match,
                             f"Print {field} exactly, with the `pct` filter")
     return findings
-
-
-def _same_in_words(written: str, expected: str) -> bool:
-    """Babel's spacing before % varies by locale version; a space or none is not a finding."""
-    return written.replace(" ", "").replace("\u00a0", "").replace("\u202f", "") == \
-        expected.replace(" ", "").replace("\u00a0", "").replace("\u202f", "")
 
 
 def label_findings(profile: Profile, catalog: Catalog, language: str, document: str) -> list[Finding]:
@@ -147,10 +143,13 @@ def label_findings(profile: Profile, catalog: Catalog, language: str, document: 
     findings = []
     for cls in profile.member_classes:
         known = sector.get(cls.id)
-        if known and cls.label == known.label and not _in_language(known.labels, language):
+        translated = _in_language(known.labels, language) if known else None
+        if known and cls.label == known.label and translated != cls.label:
+            fix = (f"Set member_classes label of {cls.id!r} to {translated!r} in coop.yml" if translated else
+                   f"Add labels: {{{language}: ...}} to class {cls.id!r} in templates/sectors/{profile.sector}.yml, "
+                   f"or set the label in coop.yml")
             findings.append(Finding(document, "member classes", f"a member-class label with no {language} translation",
-                                    cls.label, f"Add labels: {{{language}: ...}} to class {cls.id!r} in "
-                                    f"templates/sectors/{profile.sector}.yml, or set member_classes.label in coop.yml"))
+                                    cls.label, fix))
     return findings
 
 
