@@ -76,6 +76,7 @@ class RenderedDocument:
     member_class: str | None = None
     translation_of: str | None = None  # the official language, when this is a convenience translation
     numbering: str = "articles"
+    families: list[tuple[str, str, str]] = field(default_factory=list)  # (id, title, cite) a rules document needs
 
 
 def clause_dirs(catalog: Catalog, jurisdiction: Jurisdiction, language: str, overlay: Path | None = None) -> list[Path]:
@@ -246,12 +247,16 @@ def build_document(
     if build == "review" and recorder.unconfirmed:
         out += [f"## {strings['points_to_confirm']} {{#to-confirm}}", "", strings["points_to_confirm_intro"], ""]
         out += [f"- {md_escape(text)}" for text in recorder.unconfirmed] + [""]
+    families = [(f["id"], f["title"], f.get("cite", "")) for f in load_families(catalog)
+                if not f.get("when") or _truthy(env, f["when"], base, "legal/clauses/families.yml")] \
+        if spec.kind == "rules" else []
     filename = spec.filename + (f"-{member_class['id']}" if member_class else "")
     if translation_of:
         filename += f".{language}"
     return RenderedDocument(spec, language, title, filename, "\n".join(out).rstrip() + "\n",
                             [rendered[c.id] for _, c in order], covered, list(recorder.unconfirmed),
-                            build, member_class["id"] if member_class else None, translation_of, spec.numbering)
+                            build, member_class["id"] if member_class else None, translation_of, spec.numbering,
+                            families)
 
 
 def _clause_number(style: str, article: int, index: int, first: int) -> str:
@@ -346,7 +351,18 @@ def _coverage_table(form: LegalForm, rendered: dict[str, RenderedClause], string
 
 
 def coverage_problems(form: LegalForm, documents: list[RenderedDocument]) -> list[tuple[str, str, str]]:
-    """(matter id, title, citation) for every statutory matter no included clause covers."""
-    covered = set().union(*(d.covered for d in documents if d.spec.kind == "rules" and not d.translation_of)) \
-        if documents else set()
-    return [(m.id, m.title, m.cite) for m in form.matters if m.id not in covered]
+    """(matter id, title, citation) for every statutory matter no included clause covers, then every clause
+    family (legal/clauses/families.yml) a rules document needs and lacks, in either language."""
+    rules = [d for d in documents if d.spec.kind == "rules"]
+    covered = set().union(*(d.covered for d in rules if not d.translation_of)) if rules else set()
+    problems = [(m.id, m.title, m.cite) for m in form.matters if m.id not in covered]
+    for doc in rules:
+        problems += [(fid, f"{title} ({doc.filename})", cite) for fid, title, cite in doc.families
+                     if fid not in doc.covered and (fid, f"{title} ({doc.filename})", cite) not in problems]
+    return problems
+
+
+def load_families(catalog: Catalog) -> list[dict[str, str]]:
+    """The clause families every rules document must include (legal/clauses/families.yml)."""
+    path = catalog.legal / "clauses" / "families.yml"
+    return [{"id": fid, **entry} for fid, entry in read_yaml_file(path).items()] if path.is_file() else []
