@@ -295,8 +295,9 @@ def _respelled(clause: Clause, spelling: dict[str, str]) -> Clause:
 
 
 def _definitions(env, recorder: _Recorder, context: dict, where: str) -> list[tuple[str, dict]]:
-    """The terms the document used, alphabetically, with their definitions rendered."""
-    used = sorted(recorder.used_terms, key=lambda t: recorder.terms[t]["word"].casefold())
+    """The terms the document used (the statute first, then alphabetically), with their definitions rendered."""
+    # the statute first, since other definitions cite it; then alphabetically
+    used = sorted(recorder.used_terms, key=lambda t: (t != "act", recorder.terms[t]["word"].casefold()))
     return [(t, {"word": recorder.terms[t]["word"],
                  "definition": Markup(render_string(env, recorder.terms[t]["definition"], context, where + f" term {t}"))})
             for t in used]
