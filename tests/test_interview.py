@@ -174,16 +174,16 @@ def test_the_piped_interview_refuses_as_typed_and_writes_the_coop(tmp_path):
     assert "name: Pipe Co" in coop and "name: Cleo" in coop and "timezone: Europe/London" in coop
 
 
-def test_an_answer_file_the_law_refuses_is_asked_again_offering_the_earlier_answer(tmp_path):
-    answers = tmp_path / "a.yml"
-    answers.write_text("name: Kept Co\nsector: care\njurisdiction: gb\nregion: Leeds\nregistered_office: 1 High St, Leeds\n"
-                       "founders: [{name: A}, {name: B}, {name: C}]\ngovernance: {special_majority_percent: 60}\n")
-    result = CliRunner().invoke(main, ["new", "--interactive", "--answers", str(answers), str(tmp_path / "coop")],
-                                input=_typed("", "75"))
+def test_an_answer_the_law_refuses_is_asked_again_offering_the_earlier_answer(tmp_path):
+    from conftest import EXAMPLE
+
+    result = CliRunner().invoke(main, ["new", "--interactive", "--answers", str(EXAMPLE), "--set",
+                                       "governance.special_majority_percent=60", str(tmp_path / "coop")],
+                                input=_typed("", "", "75"))  # admission_by (not in the file), then the refused one
     assert result.exit_code == 0, result.output
-    assert "governance.special_majority_percent: is 60" in result.output
+    assert "governance.special_majority_percent: is 60" in result.output and "[60]" in result.output
     coop = (tmp_path / "coop" / "coop.yml").read_text()
-    assert "special_majority_percent: 75" in coop and "region: Leeds" in coop
+    assert "special_majority_percent: 75" in coop and "name: Pedal Power" in coop
 
 
 def test_input_that_ends_early_keeps_the_answers_for_resume(tmp_path):

@@ -11,12 +11,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from ..catalog import Catalog, Jurisdiction, LegalForm
-from ..errors import CoopkitError, Problem
+from ..errors import CoopkitError, DataError, Problem
 from ..profile import Profile, _pydantic_problems, deep_merge, get_path, law_problems, layered_defaults, resolve
-from ..render import markdown_env, render_string
+from ..render import markdown_env
 from .answers import MISSING, model_default
 from .questions import Question, Words, load_questions
 
@@ -120,7 +120,13 @@ def partial_problems(answers: dict, catalog: Catalog,
     try:
         profile = Profile.model_validate(data)
     except ValidationError as exc:
-        return [(p, {p.field}) for p in _pydantic_problems(exc) if known(p.field)]
+        problems = _pydantic_problems(exc)
+        if any(known(p.field) for p in problems) or not law:
+            return [(p, {p.field}) for p in problems if known(p.field)]
+        rebuilt = _without_checks(data, {p.field.split(".")[0] for p in problems})
+        if rebuilt is None:
+            return []
+        profile = rebuilt
     if not law:
         return []
     form = catalog.jurisdiction(profile.jurisdiction).form(profile.legal_form)
@@ -129,6 +135,30 @@ def partial_problems(answers: dict, catalog: Catalog,
         if known(problem.field) and all(known(name) for name in reads):
             found.append((problem, reads))
     return found
+
+
+def _without_checks(data: dict, sections: set[str]) -> Profile | None:
+    """The profile with these sections taken as they are, unchecked: a check of the model that waits
+    for answers not known yet (the four surplus shares adding up to 100) must not hide the law's
+    limit on an answer that is known (the reserve's minimum)."""
+    try:
+        base = Profile.model_validate({k: v for k, v in data.items() if k not in sections})
+    except ValidationError:
+        return None
+    updates: dict[str, Any] = {}
+    for key in sections:
+        section = _submodel(Profile.model_fields[key].annotation) if key in Profile.model_fields else None
+        if section is not None and isinstance(data.get(key), dict):
+            try:
+                defaults = section().model_dump()
+            except ValidationError:
+                return None
+            updates[key] = section.model_construct(**{**defaults, **data[key]})
+    return base.model_copy(update=updates)
+
+
+def _submodel(annotation: Any) -> type[BaseModel] | None:
+    return annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
 
 
 def check_partial(answers: dict, catalog: Catalog, known: Callable[[str], bool] | None = None) -> list[Problem]:
@@ -155,6 +185,8 @@ class InterviewState:
         self.earlier: dict = copy.deepcopy(earlier or {})
         self.history: list[str] = list(history or [])
         self.env = markdown_env([])
+        self._when_templates: dict[str, Any] = {}
+        self._forms: dict[tuple[int, str], LegalForm] = {}
 
     # -- which questions apply ------------------------------------------------------------
     def view(self, answers: dict | None = None) -> dict:
@@ -164,7 +196,8 @@ class InterviewState:
         except CoopkitError:
             return answers
 
-    def plan(self, answers: dict | None = None) -> list[Step]:
+    def plan(self, answers: dict | None = None, *, single: bool = False) -> list[Step]:
+        """The questions that apply to these answers, in order (`single`: with those that have one choice)."""
         answers = self.answers if answers is None else answers
         view = self.view(answers)
         steps: list[Step] = []
@@ -175,7 +208,7 @@ class InterviewState:
                 steps.extend(self._founder_steps(q, answers, view))
             else:
                 step = self._step(q, q.key, q.key, q.type, q.help, view, answers)
-                if step.kind == "choice" and len(step.choices) == 1 and not self.answered(step, answers):
+                if step.kind == "choice" and len(step.choices) == 1 and not self.answered(step, answers) and not single:
                     continue  # one choice only (a single legal form, one official language): nothing to ask
                 steps.append(step)
         return steps
@@ -202,8 +235,24 @@ class InterviewState:
             base = model_default(section)
             context[section] = deep_merge(base.model_dump() if base is not MISSING else {}, view.get(section) or {})
         context.setdefault("coop_type", view.get("coop_type", "worker"))
-        source = "{{ 'yes' if (" + expression + ") else '' }}"
-        return render_string(self.env, source, context, f"question {key} when") == "yes"
+        for name in Profile.model_fields:  # a question may name an answer not given yet
+            context.setdefault(name, None)
+        if expression not in self._when_templates:
+            source = "{{ 'yes' if (" + expression + ") else '' }}"
+            try:
+                self._when_templates[expression] = self.env.from_string(source)
+            except Exception as exc:
+                raise DataError(f"templates/questions: question {key} when: {exc}") from None
+        try:
+            return self._when_templates[expression].render(context) == "yes"
+        except Exception as exc:
+            raise DataError(f"templates/questions: question {key} when: {exc}") from None
+
+    def _localized(self, form: LegalForm) -> LegalForm:
+        key = (id(form), self.language)
+        if key not in self._forms:
+            self._forms[key] = form.localized(self.language)
+        return self._forms[key]
 
     def _step(self, q: Question, key: str, words_key: str, kind: str, help_text: str, view: dict, answers: dict,
               item: dict | None = None, n: int = 0) -> Step:
@@ -233,7 +282,7 @@ class InterviewState:
         if spec == "sectors":
             return [(s, w.choice("sectors", s) or self.catalog.sector(s).name) for s in self.catalog.sector_ids], "sectors"
         if spec == "legal_forms" and pair:
-            return [(f.id, f.localized(self.language).name) for f in pair[0].forms], "legal_forms"
+            return [(f.id, self._localized(f).name) for f in pair[0].forms], "legal_forms"
         if spec == "document_languages" and pair:
             languages = pair[1].languages or pair[0].official_languages
             return [(lang, w.choice("languages", lang) or lang) for lang in languages], "languages"
@@ -245,6 +294,13 @@ class InterviewState:
         return [], ""
 
     def _default(self, step: Step, q: Question, item: dict | None, view: dict, answers: dict) -> Any:
+        default = self._proposed(step, q, item, view, answers)
+        values = [value for value, _ in step.choices]
+        if step.kind == "choice" and values and default not in values and default is not MISSING:
+            return values[0]  # e.g. a sector's usual co-op type that this legal form does not allow
+        return default
+
+    def _proposed(self, step: Step, q: Question, item: dict | None, view: dict, answers: dict) -> Any:
         earlier = get_path(self.earlier, step.key, MISSING)
         if step.key == "founders":
             earlier_list = self.earlier.get("founders")
@@ -294,7 +350,7 @@ class InterviewState:
         pair = _form(self.catalog, self.view() if view is None else view)
         if not pair:
             return []
-        form = pair[1].localized(self.language)
+        form = self._localized(pair[1])
         lines = []
         for check in form.checks:
             if _READS_AS.get(check.field, check.field) == key or (check.field.startswith("founders.") and
@@ -394,7 +450,10 @@ class InterviewState:
         """Problems that answering `step` this way causes or reveals, as soon as they can be known."""
         plan = self.plan(trial)
         found = []
-        for problem, reads in partial_problems(trial, self.catalog, lambda p: True):
+        def known(path: str) -> bool:
+            return path == step.key or path.startswith(step.key + ".") or self.known(path, trial, plan)
+
+        for problem, reads in partial_problems(trial, self.catalog, known):
             field_ = problem.field
             mine = field_ == step.key or field_.startswith(step.key + ".") or step.key in reads
             covering = step.key.startswith(field_ + ".")
@@ -417,7 +476,16 @@ class InterviewState:
             return [str(p) for p in problems]
         self.answers = trial
         self.history.append(step.key)
+        self.imply()
         return []
+
+    def imply(self) -> None:
+        """Settle questions with only one possible answer (the form's only co-op type or language)."""
+        view = self.view()
+        for step in self.plan(single=True):
+            if step.kind == "choice" and len(step.choices) == 1 and not self.answered(step) and \
+                    str(get_path(view, step.key)) != step.choices[0][0]:
+                self.answers = self.with_value(step, step.choices[0][0])
 
     def pending(self) -> Step | None:
         return next((s for s in self.plan() if not self.answered(s)), None)

@@ -16,7 +16,7 @@ import click
 
 from ..catalog import Catalog
 from ..errors import CoopkitError, MissingAnswersError
-from ..profile import deep_merge, load_answers
+from ..profile import deep_merge, get_path, load_answers
 from .answers import MISSING
 from .engine import InterviewState, Step
 from .questions import interview_language
@@ -74,6 +74,7 @@ class Interview:
             if self.resume_from:
                 self.echo(self.words.ui("resuming", path=self.resume_from))
             self._forget_refused()
+            self.state.imply()
             self._ask_all()
         except (KeyboardInterrupt, EOFError, click.Abort) as stop:
             note = self._resume_note(self.save())
@@ -110,6 +111,7 @@ class Interview:
 
     def _fill_without_asking(self) -> dict:
         state = self.state
+        state.imply()
         missing = []
         for step in state.plan():
             if state.answered(step) or step.key.startswith("founders."):
@@ -119,6 +121,10 @@ class Interview:
                     state.answers["founders"] = state.sample_founders()
                     self.samples_used = True
                     self.echo(self.words.ui("draft_samples", count=len(state.answers["founders"])))
+                continue
+            if self.use_defaults and step.kind == "choice" and step.default is not MISSING and \
+                    str(get_path(state.view(), step.key)) not in [value for value, _ in step.choices]:
+                state.answers = state.with_value(step, step.default)  # the usual value: not one this form allows
                 continue
             if step.key == "name" and self.use_defaults:
                 state.answers["name"] = self.words.ui("sample_coop_name")
@@ -215,7 +221,9 @@ class Interview:
             except Refused as refused:
                 return str(refused)
             problems = self.state.problems(step, self.state.with_value(step, value))
-            return " ".join(str(p) for p in problems) if problems else True
+            # one line under the prompt: the statute first, so a narrow terminal still shows it (? shows all)
+            return " | ".join(f"{p.cite}: {p.message}" if p.cite else f"{p.field}: {p.message}"
+                              for p in problems) if problems else True
 
         extra: dict[str, Any] = {}
         if step.kind == "choice":
