@@ -36,7 +36,7 @@ EXCEPT = {
     "nl": {"in", "of", "is", "an", "per", "door", "over", "en", "we", "ons", "met", "ben", "be", "op", "to"},
     "da": {"in", "per", "under", "over", "at", "for", "to", "er", "en", "vi", "os", "har", "be", "af",
            "budget", "og", "it"},
-    "fr": {"on", "per", "par", "en", "budget", "commission", "notice", "minutes", "source", "agenda",
+    "fr": {"on", "per", "par", "en", "budget", "commission", "notice", "minutes", "source", "agenda", "quorum", "votes", "vote",
            "us", "as", "pour", "mais"},
     "it": {"per", "in", "a", "e", "budget", "commissione", "agenda", "cash", "on", "be"},
     "es": {"en", "per", "a", "e", "y", "no", "son", "us", "budget", "agenda"},
