@@ -178,8 +178,7 @@ def step_key(work: Work, step: Step, reads: Iterable[str], data: dict) -> str:
     paths = deps.minimal(set(reads) | set(BASE_FIELDS))
     parts = {
         "step": step.id, "code": code_fingerprint(), "trees": [tree_fingerprint(t) for t in step.trees],
-        "options": {"build": run.build, "draft": run.draft, "overlays": [str(o) for o in run.overlays],
-                    "profile_dir": str(run.profile_dir or "")},
+        "options": {"build": run.build, "draft": run.draft, "overlays": [str(o) for o in run.overlays]},
         "inputs": deps.values_digest(data, paths), "extra": step.extra(work),
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
