@@ -98,7 +98,8 @@ class Filing(_Model):
         out: dict[str, Any] = {"registrar": pick(chosen.registrar, language),
                                "registration": {"text": pick(chosen.registration.text, language),
                                                 "cite": chosen.registration.cite, "url": chosen.registration.url,
-                                                "confirmed": chosen.registration.confirmed}}
+                                                "confirmed": chosen.registration.confirmed},
+                               "majority": None}
         if chosen.majority:
             out["majority"] = {"value": chosen.majority.value, "text": pick(chosen.majority.text, language),
                                "cite": chosen.majority.cite, "confirmed": chosen.majority.confirmed}
