@@ -187,6 +187,7 @@ def clause_changes(old: RenderedDocument, new: RenderedDocument) -> list[ClauseC
     articles_old, articles_new = _articles(old), _articles(new)
     out: list[ClauseChange] = []
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old_ids, new_ids, autojunk=False).get_opcodes():
+        pairs: list[tuple[str | None, str | None]]
         if tag == "equal":
             pairs = [(old_ids[i], new_ids[j]) for i, j in zip(range(i1, i2), range(j1, j2), strict=True)]
         else:

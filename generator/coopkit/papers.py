@@ -51,14 +51,19 @@ def render_template(catalog: Catalog, name: str, context: dict) -> str:
     return render_string(env, path.read_text(encoding="utf-8"), context, str(path))
 
 
+def translation_notice(strings: dict, translation_of: str | None) -> str:
+    """"Convenience translation into English; the <language> text prevails", or nothing."""
+    if not translation_of:
+        return ""
+    names: Any = strings.get("language_names") or {}
+    return str(strings["translation_notice"]).format(language=names.get(translation_of, translation_of))
+
+
 def page_html(body_html: str, *, title: str, language: str, context: dict, catalog: Catalog, build: str,
               extra_css: str = "", translation_of: str | None = None) -> str:
     """A full HTML page in legal/layout.html, the legal print style and its running footer."""
     strings = load_strings(catalog, language)
-    notice = ""
-    if translation_of:
-        names = strings.get("language_names", {})
-        notice = strings["translation_notice"].format(language=names.get(translation_of, translation_of))
+    notice = translation_notice(strings, translation_of)
     css = (catalog.legal / "print.css").read_text(encoding="utf-8") + "\n" + extra_css
     env = html_env([catalog.legal])
     return env.get_template("layout.html").render(
@@ -94,12 +99,8 @@ def write_paper(out_base: Path, *, title: str, language: str, context: dict, cat
     if "docx" in formats:
         path = out_base.with_name(out_base.name + ".docx")
         strings = load_strings(catalog, language)
-        translation_notice = ""
-        if translation_of:
-            names = strings.get("language_names", {})
-            translation_notice = strings["translation_notice"].format(language=names.get(translation_of, translation_of))
         meta = legal_meta(title=title, language=language, context=context, strings=strings, build=build,
-                          translation_notice=translation_notice)
+                          translation_notice=translation_notice(strings, translation_of))
         if docx_writer is not None:
             docx_writer(path, meta)
         else:
