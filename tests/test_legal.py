@@ -32,7 +32,8 @@ def valid_profile(catalog, jid, fid, coop_type=None, sector="delivery", **extra)
     coop_type = coop_type or form.coop_types[0]
     answers = {"name": "Test Platform", "sector": sector, "jurisdiction": jid, "legal_form": fid,
                "coop_type": coop_type, "registered_office": "1 High Street", "region": "Testville",
-               "founders": [{"name": f"Founder {i}", "email": f"f{i}@example.org"}
+               "registered_office_area": "Testville", "registered_agent": "Founder 1",
+               "founders": [{"name": f"Founder {i}", "email": f"f{i}@example.org", "address": f"{i} Founder Lane, Testville"}
                             for i in range(1, minimum_founders(form) + 1)], **extra}
     data = P.resolve(answers, catalog)
     if coop_type == "multi-stakeholder" and "founders" not in extra:  # founders from every class, as the law

@@ -34,6 +34,7 @@ def doc(body: str, title: str = "3.2 Quorum") -> str:
     ("Sede in [indirizzo].", "a placeholder in square brackets"),
     ("The county of [municipality].", "a placeholder in square brackets"),
     ("Se elige interventor a [socio no consejero].", "a placeholder in square brackets"),
+    ("located in \\[county\\] County", "a placeholder in square brackets"),
     ("The quorum is {{ coop.quorum }}.", "template code left in the text"),
     ("{% if x %}Text.", "template code left in the text"),
     ("The beneficiary is None.", "a missing value printed as None"),

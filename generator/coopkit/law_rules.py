@@ -48,6 +48,7 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "max": max,
     "text": _text,  # normalised text, to compare an address with a region
     "blank": lambda value: not str(value or "").strip(),
+    "all_given": lambda items: all(str(i or "").strip() for i in (items or [])),  # no blank in a list
 }
 
 _COMPARE: dict[type, Callable[[Any, Any], bool]] = {

@@ -21,6 +21,8 @@ from .render import format_pct
 
 _HEADING = re.compile(r"^(#{1,3}) (.*?)(?: \{#[\w-]+\})?\s*$")
 _PLACEHOLDER = re.compile(r"(?<![\\!\]])\[(?!\^)([^\]\[\n]{1,80})\](?![(\[:])")
+# a Jinja string literal such as `or '[county]'` reaches Markdown escaped; placeholders start in lower case
+_ESCAPED_PLACEHOLDER = re.compile(r"\\\[([a-zà-ÿ][^\]\[\n]{0,80}?)\\\]")
 _TEMPLATE = re.compile(r"\{\{|\}\}|\{%|%\}")
 _NONE = re.compile(r"\bNone\b(?! [a-zà-ÿ])")
 _DOUBLED = re.compile(r"(?<![.])\.\.(?![.])|[,，][,，]|;;|(?<!:)::(?!:)|,\.(?!\d)|\s[,.](?=\s|$)")
@@ -96,7 +98,7 @@ def lint_markdown(document: str, markdown: str, language: str, profile: Profile,
 
     for clause, raw in _sections(markdown):
         text = _URL.sub("", _CODE.sub("", _LINK.sub(r"\1", raw)))
-        for match in _PLACEHOLDER.finditer(text):
+        for match in [*_PLACEHOLDER.finditer(text), *_ESCAPED_PLACEHOLDER.finditer(text)]:
             inner = match.group(1).strip(" *")
             if inner.casefold() in allowed or re.fullmatch(r"[\d.]+", inner):
                 continue

@@ -56,11 +56,17 @@ class Founder(_Section):
     email: EmailStr | None = Field(default=None, description="contact address for notices")
     member_class: str = Field(default="worker", description="the id of one of member_classes")
     shares: int = Field(default=1, ge=1, description="shares subscribed at the founding meeting")
+    address: str = Field(default="", description="postal address, where a filing lists the founders (incorporators, directors)")
 
     @field_validator("name")
     @classmethod
     def _name(cls, v: str) -> str:
         return _plain_text(v, "the founder's name", MAX_NAME_LENGTH)
+
+    @field_validator("address")
+    @classmethod
+    def _address(cls, v: str) -> str:
+        return _plain_text(v, "the address", 300) if v.strip() else ""
 
 
 class MemberClass(_Section):
@@ -177,6 +183,8 @@ class Profile(_Section):
     coop_type: CoopType = Field(default="worker", description="worker | multi-stakeholder | consumer | producer")
     language: str | None = Field(default=None, description="language of the documents; default: the jurisdiction's official one")
     registered_office: str = Field(default="", description="address of the registered office")
+    registered_office_area: str = Field(default="", description="county, province or municipality of the registered office, where a filing names it (New York: county; Canada: province; Ontario: municipality)")
+    registered_agent: str = Field(default="", description="US forms: the person or company named to receive legal papers at the registered office")
     document_date: dt.date | None = Field(default=None, description="date printed on the documents (YYYY-MM-DD); set at `coopkit new`")
     founders: list[Founder] = Field(default_factory=list, description="at least the jurisdiction's minimum (a --draft run may have fewer)")
     member_classes: list[MemberClass] = Field(default_factory=list, description="default: from coop_type and sector")
@@ -199,7 +207,7 @@ class Profile(_Section):
     def _purpose(cls, v: str) -> str:
         return _plain_text(v, "the purpose", 2000, multiline=True)
 
-    @field_validator("region", "registered_office")
+    @field_validator("region", "registered_office", "registered_office_area", "registered_agent")
     @classmethod
     def _short_text(cls, v: str) -> str:
         return _plain_text(v, "it", 300) if v.strip() else ""
