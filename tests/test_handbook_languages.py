@@ -38,7 +38,7 @@ EXCEPT = {
            "budget", "og", "it"},
     "fr": {"on", "per", "par", "en", "budget", "commission", "notice", "minutes", "source", "agenda", "quorum", "votes", "vote",
            "us", "as", "pour", "mais"},
-    "it": {"per", "in", "a", "e", "budget", "commissione", "agenda", "cash", "on", "be"},
+    "it": {"per", "in", "a", "e", "budget", "commissione", "agenda", "cash", "on", "be", "quorum", "non"},
     "es": {"en", "per", "a", "e", "y", "no", "son", "us", "budget", "agenda"},
     "ca": {"en", "per", "a", "e", "i", "no", "son", "us", "has", "pay", "agenda", "on", "be"},
     "pt-BR": {"a", "e", "em", "no", "per", "para", "us", "agenda", "on"},
