@@ -191,7 +191,7 @@ BR = [  # in Portuguese (--lang pt-BR)
     ("Mês da assembleia geral ordinária", "6", ("Lei 5.764/1971 art. 44",)),
     ("Mês da assembleia geral ordinária", "3", ()),
     ("Parte das sobras anuais destinada ao fundo de reserva", "5", ("Lei 5.764/1971 art. 28, I",)),
-    ("Parte das sobras anuais destinada ao fundo de reserva", "20", ()),
+    ("Parte das sobras anuais destinada ao fundo de reserva", "10", ()),
 ]
 
 TX = [
@@ -201,6 +201,8 @@ TX = [
     ("City or region", "Austin", ()),
     ("Registered office", "Austin", ("the region the co-op serves is not an address", "BOC §5.201")),
     ("Registered office", "100 Congress Ave, Austin TX 78701", ()),
+    ("Registered agent", "", ("BOC §3.005 and §5.201", "a registered agent named in the filing")),
+    ("Registered agent", "Dee Jones", ()),
     ("How many founding members", "1", ("BOC Chapter 251",)),
     ("How many founding members", "3", ()),
     ("Founder 1's full name", "Dee", ()),

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -148,6 +149,29 @@ def _stopped(interview, error: OSError | None) -> CoopkitError:
 
 
 @main.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path), default=Path("."))
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="Port on 127.0.0.1.")
+@click.option("--lang", help="Language of the interview: en, pt-BR, es, de or fr (default: from the locale).")
+@click.option("--no-browser", is_flag=True, help="Do not open a browser; print the address only.")
+def web(folder, port, lang, no_browser):
+    """The interview in your browser, on this computer only (http://127.0.0.1:PORT). Co-ops are
+    written into FOLDER; answers are kept in FOLDER/.coopkit-web/ and survive a reload."""
+    from .errors import UsageError
+    from .interview import interview_language
+    from .web import serve
+
+    interview_language(lang)  # an unknown --lang is refused before the server starts
+    if not folder.exists():
+        if not folder.parent.exists():
+            raise UsageError(f"{folder.parent} does not exist. Create it first, or choose another folder.")
+        folder.mkdir()
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise UsageError(f"{folder} cannot be written (permission denied). Choose a folder you can write to.")
+    click.echo(f"coopkit web: open http://127.0.0.1:{port}/ (Ctrl-C to stop). Co-ops are written into {folder.resolve()}.")
+    serve(folder, port=port, language=lang, open_browser=not no_browser)
+
+
+@main.command()
 @click.argument("dest", type=click.Path(exists=True, file_okay=False, path_type=Path), default=Path("."))
 @_draft
 @_build
@@ -244,6 +268,30 @@ def check(target, fmt):
                 click.echo(f"  - {problem}")
     if not findings.ok:
         raise CheckFailed("the check found problems (listed above).")
+
+
+@main.command()
+@click.argument("cohort_file", metavar="COHORT.yml", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the co-ops and the dashboard (default: `output` in COHORT.yml, else ./cohort).")
+@click.option("--workers", type=click.IntRange(1), help="Co-ops built at once (default: one per core).")
+def cohort(cohort_file, output, workers):
+    """Build (or bring up to date) every co-op of an incubator's cohort, in parallel, and write the
+    dashboard OUTPUT/index.html and OUTPUT/cohort.json. Exit 0 only when every co-op was written."""
+    from .cohort import load_cohort, run_cohort
+
+    spec = load_cohort(cohort_file, output)
+    with click.progressbar(length=len(spec.profiles), label=f"{spec.name}: {len(spec.profiles)} co-ops",
+                           file=sys.stderr) as bar:
+        results = run_cohort(spec, workers=workers, progress=lambda result: bar.update(1))
+    for result in results:
+        mark = click.style("ok", fg="green") if result.ok else click.style("FAILED", fg="red")
+        click.echo(f"{mark:>6}  {result.id}: {result.action if result.ok else result.error}")
+    failed = [r for r in results if not r.ok]
+    click.echo(f"Dashboard: {spec.output / 'index.html'} ({len(results) - len(failed)} written, {len(failed)} failed).")
+    if failed:
+        raise CoopkitError(f"{len(failed)} of {len(results)} co-ops failed: {', '.join(r.id for r in failed)} "
+                           "(errors above and in cohort.json).")
 
 
 @main.command(name="list")

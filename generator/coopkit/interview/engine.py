@@ -439,6 +439,9 @@ class InterviewState:
             pool = old + [f for f in (self.earlier.get("founders") or [])[len(old):] if isinstance(f, dict)]
             trial["founders"] = [copy.deepcopy(pool[i]) if i < len(pool) else {} for i in range(max(int(value), 0))]
             return trial
+        if step.key == "jurisdiction" and trial.get("jurisdiction") not in (None, value):
+            for key in ("legal_form", "language"):  # they belong to the jurisdiction left behind
+                trial.pop(key, None)
         node: Any = trial
         parts = step.key.split(".")
         for part in parts[:-1]:

@@ -21,8 +21,8 @@ class Interrupted(CoopkitError):
 
 def resume_path_for(dest: Path) -> Path:
     """Beside DEST when its folder can be written, else in the system's temporary folder."""
-    dest = Path(dest)
-    parent = dest.parent if str(dest.parent) else Path(".")
+    dest = Path(dest).absolute()
+    parent = dest.parent
     name = f"{dest.name or 'coop'}.resume.yml"
     if parent.is_dir() and os.access(parent, os.W_OK | os.X_OK):
         return parent / name
