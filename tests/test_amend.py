@@ -138,3 +138,37 @@ def test_word_diff_marks_words_and_keeps_paragraphs():
     assert len(paragraphs) == 3
     assert [(op, t) for op, t in paragraphs[0] if op != "="] == [("-", "3"), ("+", "5")]
     assert "".join(t for op, t in paragraphs[2] if op != "-") == "2. 75% to members"
+
+
+@pytest.mark.parametrize(("jid", "majority", "cite"), [
+    ("br", "Dois terços", "Lei 5.764/1971 art. 46"), ("de", "§ 16", "§ 16 GenG"), ("es", "Dos tercios", "Ley 27/1999 art. 11.3"),
+    ("nl", "twee derden", "BW 2:43"), ("us-tx", "majority of the members voting", "251.053")])
+def test_amendments_in_the_official_language_cite_the_registration_law(jid, majority, cite, tmp_path):
+    """Straight through the library: DEST holds coop.yml and the snapshot `new` writes."""
+    from coopkit.amend import amend
+    from coopkit.catalog import Catalog
+    from coopkit.profile import dump_profile
+    from test_legal import valid_profile
+
+    catalog = Catalog()
+    fid = catalog.jurisdiction(jid).forms[0].id
+    profile = valid_profile(catalog, jid, fid)
+    (tmp_path / "legal").mkdir()
+    (tmp_path / "legal" / ".profile.yml").write_text(dump_profile(profile), encoding="utf-8")
+    changed = profile.model_copy(update={"surplus": profile.surplus.model_copy(update={
+        "reserve_percent": profile.surplus.reserve_percent + 5,
+        "patronage_percent": profile.surplus.patronage_percent - 5})})
+    (tmp_path / "coop.yml").write_text(dump_profile(changed), encoding="utf-8")
+    written = amend(tmp_path, date=DATE)
+    language = profile.language or "en"
+    suffix = "" if language.startswith("en") else ".en"
+    out = tmp_path / "legal" / "amendments" / DATE
+    assert out / "special-resolution.pdf" in written and (not suffix or out / "special-resolution.en.pdf" in written)
+    text = " ".join(pdf_text(out / "special-resolution.pdf").split())
+    assert cite in text and majority in text, text[:400]
+    ins, dels, _, _ = tracked(next(p for p in written if p.name.endswith("-redline.docx")))
+    assert str(int(profile.surplus.reserve_percent)) in dels and str(int(changed.surplus.reserve_percent)) in ins
+    from test_docx import soffice_pdf
+
+    pdf = soffice_pdf([next(p for p in written if p.name.endswith("-redline.docx"))], tmp_path / "lo")[0]
+    assert " ".join(pdf_text(pdf).split())  # LibreOffice opens the tracked changes

@@ -97,9 +97,10 @@ def base_document(meta: DocxMeta) -> Document:
     document = new_document()
     props = document.core_properties
     moment = dt.datetime.combine(meta.date, dt.time(12))
-    props.title, props.author, props.last_modified_by = meta.title, meta.author, AUTHOR
+    # core properties hold at most 255 characters (python-docx refuses more; a long name and title can)
+    props.title, props.author, props.last_modified_by = meta.title[:255], meta.author[:255], AUTHOR
     props.created = props.modified = props.last_printed = moment
-    props.revision, props.language, props.comments = 1, meta.language, meta.provenance
+    props.revision, props.language, props.comments = 1, meta.language, meta.provenance[:255]
     props.subject = props.keywords = props.category = props.identifier = props.version = ""
     props.content_status = ""
     styles = document.styles
