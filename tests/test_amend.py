@@ -108,7 +108,7 @@ def test_amend_keeps_an_amendment_of_the_same_date_without_force(coop, tmp_path)
     assert redline.read_bytes() == first
     forced = run_coopkit("amend", str(dest), "--date", DATE, "--force")
     assert forced.returncode == 0, forced.stderr
-    assert tracked(redline)[0] == ["5"]
+    assert tracked(redline)[0] == ["5", "3"]  # the forced run's edit: five directors, so a board quorum of 3
     bad = run_coopkit("amend", str(dest), "--date", "31/01/2027")
     assert bad.returncode == 2 and "YYYY-MM-DD" in bad.stderr
 
