@@ -33,7 +33,7 @@ ENGLISH = ("the", "and", "with", "which", "your", "you", "this", "that", "these"
            "then", "than", "also", "it", "its", "of", "to", "for", "on", "by", "an", "or", "be", "is", "in")
 EXCEPT = {
     "de": {"in", "an", "also", "per", "will", "was", "so", "am", "budget"},
-    "nl": {"in", "of", "is", "an", "per", "door", "over", "en", "we", "ons", "met", "ben", "be", "op", "to"},
+    "nl": {"in", "of", "is", "an", "per", "door", "over", "en", "we", "ons", "met", "ben", "be", "op", "to", "budget", "agenda", "quorum", "team"},
     "da": {"in", "per", "under", "over", "at", "for", "to", "er", "en", "vi", "os", "har", "be", "af",
            "budget", "og", "it"},
     "fr": {"on", "per", "par", "en", "budget", "commission", "notice", "minutes", "source", "agenda", "quorum", "votes", "vote",
