@@ -233,7 +233,11 @@ def build_document(
     # 3. assemble Markdown
     out = [f"# {md_escape(title)}", ""]
     matter_titles = {m.id: m for m in form.matters}
+    coverage = _coverage_table(form, rendered, strings, annex=build == "final") \
+        if spec.kind == "rules" and form.matters else []
     for number, article_title, items in numbered:
+        if build == "final" and coverage and all(c.id.endswith(("signature", "signatures")) for _, c in items):
+            out, coverage = out + coverage, []  # final build: the table is an annex the signatures cover
         label = f"{_roman(int(number))}." if spec.numbering == "sections" else f"{strings['article']} {number}."
         out += [f"## {label} {article_title} {{#article-{number}}}", ""]
         for num, clause in items:
@@ -242,11 +246,13 @@ def build_document(
             if build == "review" and (item.note or clause.covers):
                 out += _note(item, matter_titles, strings, recorder)
     covered = {m for item in rendered.values() for m in item.clause.covers}
-    if spec.kind == "rules" and form.matters:
-        out += _coverage_table(form, rendered, strings)
+    out += coverage
     if build == "review" and recorder.unconfirmed:
         out += [f"## {strings['points_to_confirm']} {{#to-confirm}}", "", strings["points_to_confirm_intro"], ""]
         out += [f"- {md_escape(text)}" for text in recorder.unconfirmed] + [""]
+    elif recorder.unconfirmed:  # final build: never dropped silently, but on a cover sheet before the title
+        out = [f"## {strings['cover_sheet_title']} {{#to-confirm .cover-sheet}}", "", strings["cover_sheet_intro"], "",
+               *[f"- {md_escape(text)}" for text in recorder.unconfirmed], "", *out]
     families = [(f["id"], f["title"], f.get("cite", "")) for f in load_families(catalog)
                 if not f.get("when") or _truthy(env, f["when"], base, "legal/clauses/families.yml")] \
         if spec.kind == "rules" else []
@@ -342,8 +348,10 @@ def _note(item: RenderedClause, matters: dict, strings: dict, recorder: _Recorde
     return lines + [""]
 
 
-def _coverage_table(form: LegalForm, rendered: dict[str, RenderedClause], strings: dict) -> list[str]:
-    lines = [f"## {strings['coverage_title']} {{#coverage}}", "", strings["coverage_intro"], "",
+def _coverage_table(form: LegalForm, rendered: dict[str, RenderedClause], strings: dict,
+                    annex: bool = False) -> list[str]:
+    heading = f"{strings['annex']}: {strings['coverage_title']}" if annex else strings["coverage_title"]
+    lines = [f"## {heading} {{#coverage}}", "", strings["coverage_intro"], "",
              f"| {strings['matter']} | {strings['clauses']} |", "|---|---|"]
     for matter in form.matters:
         where = ", ".join(f"[{r.number}](#{r.clause.id})" for r in rendered.values() if matter.id in r.clause.covers)
