@@ -1,10 +1,12 @@
-"""The generated platform under gunicorn on loopback: proposal list, casting a vote, offer list.
+"""The generated platform under gunicorn on loopback: proposal list, casting a vote, audit page, offer list.
 
 Generates a project from templates/platform (copier, default answers) into a temporary folder,
-installs it in a fresh venv, migrates, seeds members/proposals/offers, runs gunicorn (production
-settings with a throwaway secret, DEBUG off, SQLite, 2 sync workers) on 127.0.0.1 and drives each
-endpoint with wrk (https://github.com/wg/wrk; `apt-get install wrk`) for a fixed duration, next to a
-hello-world view served by the same project, same settings, same middleware, in the same run.
+installs it in a fresh venv, migrates, seeds members, 300 proposals, 5,000 audit entries and offers,
+runs gunicorn (production settings with a throwaway secret, DEBUG off, 2 sync workers) on 127.0.0.1,
+once on SQLite and once on PostgreSQL (a local cluster, started with pg_ctlcluster if it is down and
+stopped again afterwards), and drives each endpoint for a fixed duration with a small Python load
+generator (one process per keep-alive connection), next to a hello-world view served by the same
+project, same settings, same middleware, in the same run.
 
 Nothing here is added to the template: the hello-world URLconf, the bench settings module and the
 seed script are files written into the GENERATED copy only.
@@ -13,7 +15,7 @@ Casting a vote is a real authenticated POST (session cookie + CSRF token) to the
 every request uses a different member/proposal pair (one member, one vote) and the script checks
 afterwards that the database holds a vote for every completed request.
 
-Usage: python bench/bench_platform.py [--duration 10] [--warmup 2] [--connections 4] [--keep]
+Usage: python bench/bench_platform.py [--duration 10] [--warmup 2] [--connections 4] [--keep] [--databases sqlite,postgresql]
 Writes the "bench-platform" section of bench/RESULTS.md.
 """
 from __future__ import annotations
@@ -21,6 +23,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import multiprocessing
 import os
 import secrets
 import shutil
@@ -39,7 +42,8 @@ sys.path.insert(0, str(BENCH))
 from _results import machine, write_section  # noqa: E402
 
 MEMBERS = 300        # voting members, each with a session
-PROPOSALS = 40       # open proposals: MEMBERS * PROPOSALS vote pairs, and the proposal list's length
+PROPOSALS = 300      # open proposals: MEMBERS * PROPOSALS vote pairs (the list shows them 50 a page)
+AUDIT_ENTRIES = 5000  # at least this many audit-trail entries before the run
 OFFERS = 50          # active offers in the offer list
 WORKERS = 2
 CSRF = "benchCsrfSecretXXXXXXXXXXXXXXXXX"  # 32 characters, the unmasked form Django accepts
@@ -80,12 +84,13 @@ from django.db import transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from coop import profile  # noqa: E402
+from coop.core import models as audit  # noqa: E402
 from coop.governance import services as governance  # noqa: E402
 from coop.marketplace import services as market  # noqa: E402
 from coop.members.models import Member, ShareSubscription  # noqa: E402
 
 out = sys.argv[1]
-members_n, proposals_n, offers_n = (int(x) for x in sys.argv[2:5])
+members_n, proposals_n, offers_n, audit_n = (int(x) for x in sys.argv[2:6])
 
 
 def session_for(user):
@@ -106,22 +111,21 @@ with transaction.atomic():
     User = get_user_model()
     members = []
     for n in range(members_n):
-        user = User(username=f"bench{n}", email=f"bench{n}@example.org")
-        user.set_unusable_password()
-        user.save()
+        user = User.objects.create_user(f"bench{n}@example.org", None)
         member = Member.objects.create(
             user=user, name=f"Bench Member {n}", email=user.email, address=f"{n} Bench Street",
             member_class=voting_class.id, admitted_on=today - timedelta(days=30),
         )
-        ShareSubscription.objects.create(
+        subscription = ShareSubscription.objects.create(
             member=member, shares=voting_class.min_shares, unit_price=voting_class.share_price,
             amount=voting_class.share_price * voting_class.min_shares, subscribed_on=member.admitted_on,
             paid_on=member.admitted_on,
         )
+        audit.record("shares.subscribed", None, subscription, member=member.pk)
         members.append(member)
     proposals = [
         governance.create_proposal(
-            board, title=f"Bench proposal {p}", text="A proposal for the benchmark.",
+            board, title=f"Bench proposal {p}", text="A proposal for the benchmark.", decision_tool="proposal",
             closes_at=timezone.now() + timedelta(days=30),
         )
         for p in range(proposals_n)
@@ -134,6 +138,9 @@ with transaction.atomic():
             price=Decimal("25.00"), details={f.name: "3" if f.kind in ("int", "decimal") else "Bench" for f in sector.offer_fields},
         )
     sessions = {m.pk: session_for(m.user) for m in members}
+    from coop.core.models import AuditEntry  # noqa: E402
+    for n in range(max(0, audit_n - AuditEntry.objects.count())):
+        audit.record("bench.filler", None, n=n)
 
 json.dump({"reader": sessions[members[0].pk], "sessions": sessions, "proposals": [p.pk for p in proposals]}, open(out, "w"))
 '''
@@ -143,72 +150,6 @@ import django
 django.setup()
 from coop.governance.models import Vote
 print(json.dumps(list(Vote.objects.values_list("member_id", "proposal_id"))))
-'''
-
-# wrk script. GET endpoints: a fixed Cookie header from the command line. Votes: each thread takes
-# its own slice of the member/proposal pairs file (line i goes to thread i % threads).
-LUA = r'''
-local threads = {}
-local counter = 0
-local nthreads = tonumber(os.getenv("BENCH_THREADS"))
-
-function setup(thread)
-  thread:set("id", counter)
-  counter = counter + 1
-  table.insert(threads, thread)
-end
-
-local pairs_list = {}
-local next_pair = 1
-expected = 200
-unexpected = 0
-exhausted = 0
-
-function init(args)
-  expected = tonumber(args[1])
-  local pairs_file = args[2]
-  if pairs_file then
-    local i = 0
-    for line in io.lines(pairs_file) do
-      if i % nthreads == id then table.insert(pairs_list, line) end
-      i = i + 1
-    end
-  end
-end
-
-function request()
-  if #pairs_list == 0 then return wrk.request() end
-  local line = pairs_list[next_pair]
-  if line == nil then
-    exhausted = exhausted + 1
-    line = pairs_list[#pairs_list]
-  end
-  next_pair = next_pair + 1
-  local session, proposal = line:match("(%S+) (%S+)")
-  return wrk.format("POST", "/governance/proposals/" .. proposal .. "/", {
-    ["Cookie"] = "sessionid=" .. session .. "; csrftoken=" .. os.getenv("BENCH_CSRF"),
-    ["X-CSRFToken"] = os.getenv("BENCH_CSRF"),
-    ["Content-Type"] = "application/x-www-form-urlencoded",
-  }, "choice=for")
-end
-
-function response(status, headers, body)
-  if status ~= expected then unexpected = unexpected + 1 end
-end
-
-function done(summary, latency, requests)
-  local bad, dry = 0, 0
-  for _, thread in ipairs(threads) do
-    bad = bad + thread:get("unexpected")
-    dry = dry + thread:get("exhausted")
-  end
-  local e = summary.errors
-  io.write(string.format(
-    'BENCHJSON {"requests": %d, "duration_us": %d, "p50_us": %d, "p99_us": %d, "mean_us": %f, ' ..
-    '"max_us": %d, "unexpected": %d, "exhausted": %d, "errors": %d}\n',
-    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99), latency.mean,
-    latency.max, bad, dry, e.connect + e.read + e.write + e.status + e.timeout))
-end
 '''
 
 
@@ -233,7 +174,7 @@ def copier_cmd():
 
 
 def get(port, path, cookie=None):
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     conn.request("GET", path, headers={"Cookie": cookie} if cookie else {})
     response = conn.getresponse()
     body = response.read().decode("utf-8", "replace")
@@ -241,57 +182,99 @@ def get(port, path, cookie=None):
     return response.status, body
 
 
-def wrk(port, path, seconds, connections, threads, lua, env, expected, cookie=None, pairs=None):
-    cmd = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--timeout", "10s", "-s", str(lua)]
-    if cookie:
-        cmd += ["-H", f"Cookie: {cookie}"]
-    cmd += [f"http://127.0.0.1:{port}{path}", "--", str(expected)]
-    if pairs:
-        cmd.append(str(pairs))
-    out = subprocess.run(cmd, check=True, capture_output=True, text=True, env={**env, "BENCH_THREADS": str(threads)}).stdout
-    line = next(line for line in out.splitlines() if line.startswith("BENCHJSON "))
-    return json.loads(line[len("BENCHJSON "):])
+def _client(job):
+    """One keep-alive connection driving requests until the deadline. Returns its counts and latencies."""
+    port, path, cookie, pairs, deadline, expected = job
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    latencies, unexpected, errors, exhausted, i = [], 0, 0, 0, 0
+    while time.time() < deadline:
+        if pairs is not None:
+            if i >= len(pairs):
+                exhausted += 1
+                break
+            session, proposal = pairs[i]
+            i += 1
+            method, url, body = "POST", f"/governance/proposals/{proposal}/", "choice=for"
+            headers = {"Cookie": f"sessionid={session}; csrftoken={CSRF}", "X-CSRFToken": CSRF,
+                       "Content-Type": "application/x-www-form-urlencoded"}
+        else:
+            method, url, body, headers = "GET", path, None, ({"Cookie": cookie} if cookie else {})
+        t0 = time.perf_counter()
+        try:
+            conn.request(method, url, body=body, headers=headers)
+            response = conn.getresponse()
+            response.read()
+        except (OSError, http.client.HTTPException):
+            errors += 1
+            conn.close()
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            continue
+        latencies.append(time.perf_counter() - t0)
+        if response.status != expected:
+            unexpected += 1
+    conn.close()
+    return {"latencies": latencies, "unexpected": unexpected, "errors": errors, "exhausted": exhausted}
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--duration", type=int, default=10, help="seconds of measured load per endpoint")
-    parser.add_argument("--warmup", type=int, default=2, help="seconds of unmeasured load before each")
-    parser.add_argument("--connections", type=int, default=4, help="concurrent keep-alive connections")
-    parser.add_argument("--threads", type=int, default=2, help="wrk threads")
-    parser.add_argument("--keep", action="store_true", help="keep the generated project")
-    parser.add_argument("--no-write", action="store_true", help="print the section instead of writing RESULTS.md")
-    args = parser.parse_args()
-    if not shutil.which("wrk"):
-        sys.exit("wrk is needed (apt-get install wrk)")
+def drive(port, path, seconds, connections, expected, cookie=None, pairs=None):
+    """`connections` processes, each with one keep-alive connection, for `seconds`."""
+    deadline = time.time() + seconds
+    slices = [pairs[i::connections] for i in range(connections)] if pairs is not None else [None] * connections
+    started = time.perf_counter()
+    with multiprocessing.Pool(connections) as pool:
+        parts = pool.map(_client, [(port, path, cookie, slices[i], deadline, expected) for i in range(connections)])
+    duration = time.perf_counter() - started
+    latencies = sorted(x for part in parts for x in part["latencies"])
+    n = len(latencies)
+    return {
+        "requests": n, "duration_s": duration, "rps": n / duration,
+        "p50_ms": latencies[n // 2] * 1000 if n else 0.0, "p99_ms": latencies[min(n - 1, int(n * 0.99))] * 1000 if n else 0.0,
+        "unexpected": sum(p["unexpected"] for p in parts), "errors": sum(p["errors"] for p in parts),
+        "exhausted": sum(p["exhausted"] for p in parts),
+    }
 
-    work = Path(tempfile.mkdtemp(prefix="coopkit-bench-platform-"))
-    project = work / "project"
+
+def postgres_database():
+    """A fresh database on the local PostgreSQL cluster; returns (url, cleanup)."""
+    clusters = subprocess.run(["pg_lsclusters", "--no-header"], capture_output=True, text=True, check=True).stdout.split()
+    version, name, port, status = clusters[0], clusters[1], clusters[2], clusters[3]
+    started = status != "online"
+    if started:
+        run(["pg_ctlcluster", version, name, "start"])
+    db = "coopkit_bench_" + secrets.token_hex(4)
+    password = secrets.token_hex(12)
+
+    def psql(sql):
+        run(["runuser", "-u", "postgres", "--", "psql", "-p", port, "-q", "-c", sql], capture_output=True)
+
+    psql(f"CREATE ROLE {db} LOGIN PASSWORD '{password}'")
+    psql(f"CREATE DATABASE {db} OWNER {db}")
+
+    def cleanup():
+        psql(f"DROP DATABASE IF EXISTS {db}")
+        psql(f"DROP ROLE IF EXISTS {db}")
+        if started:
+            run(["pg_ctlcluster", version, name, "stop"])
+
+    return f"postgres://{db}:{password}@127.0.0.1:{port}/{db}", cleanup
+
+
+def bench_database(label, project, py, base_env, args):
+    env = dict(base_env)
+    cleanup = None
+    if label == "postgresql":
+        env["DATABASE_URL"], cleanup = postgres_database()
+    else:
+        env["DATABASE_URL"] = f"sqlite:///{project / ('bench-' + secrets.token_hex(3) + '.sqlite3')}"
     server = None
     try:
-        print(f"generating into {project}", flush=True)
-        run([*copier_cmd(), "copy", "--trust", "--defaults", "--quiet", str(TEMPLATE), str(project)])
-        run([sys.executable, "-m", "venv", str(project / ".venv")])
-        py = project / ".venv" / "bin" / "python"
-        run([str(py), "-m", "pip", "install", "-q", "-e", str(project)])
-        (project / "bench_urls.py").write_text(BENCH_URLS, encoding="utf-8")
-        (project / "bench_settings.py").write_text(BENCH_SETTINGS, encoding="utf-8")
-        (project / "bench_seed.py").write_text(SEED, encoding="utf-8")
-        (project / "bench_voted.py").write_text(VOTED, encoding="utf-8")
-        lua = work / "bench.lua"
-        lua.write_text(LUA, encoding="utf-8")
-        env = {
-            **os.environ, "DJANGO_SETTINGS_MODULE": "bench_settings", "PYTHONPATH": str(project),
-            "DJANGO_SECRET_KEY": "bench-only-" + secrets.token_urlsafe(40), "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "DJANGO_SECURE_SSL_REDIRECT": "false", "BENCH_CSRF": CSRF,
-        }
         manage = [str(py), "manage.py"]
         run([*manage, "migrate", "-v0"], cwd=project, env=env)
-        run([*manage, "collectstatic", "--noinput", "-v0"], cwd=project, env=env)
-        seed_file = work / "seed.json"
+        seed_file = project / f"seed-{label}.json"
         t0 = time.perf_counter()
-        run([str(py), "bench_seed.py", str(seed_file), str(MEMBERS), str(PROPOSALS), str(OFFERS)], cwd=project, env=env)
-        print(f"seeded in {time.perf_counter() - t0:.1f}s", flush=True)
+        run([str(py), "bench_seed.py", str(seed_file), str(MEMBERS), str(PROPOSALS), str(OFFERS), str(AUDIT_ENTRIES)],
+            cwd=project, env=env)
+        print(f"{label}: seeded in {time.perf_counter() - t0:.1f}s", flush=True)
         seed = json.loads(seed_file.read_text())
         reader = f"sessionid={seed['reader']}"
 
@@ -313,7 +296,8 @@ def main():
         # Each endpoint serves what a user would see before it is measured.
         checks = {
             "/bench/hello/": (None, "Hello, world!"),
-            "/governance/": (reader, "Bench proposal 0"),
+            "/governance/": (reader, f"Bench proposal {PROPOSALS - 1}"),
+            "/governance/audit/": (reader, "The chain of records is intact"),
             "/market/": (None, "Bench offer 0"),
         }
         for path, (cookie, text) in checks.items():
@@ -324,91 +308,121 @@ def main():
             out = subprocess.run([str(py), "bench_voted.py"], cwd=project, env=env, check=True, capture_output=True, text=True).stdout
             return {tuple(pair) for pair in json.loads(out)}
 
-        def pairs_file():
-            """The member/proposal pairs nobody has voted on yet, one `session proposal` a line."""
+        def open_pairs():
             done = voted()
-            pairs = [(key, p) for p in seed["proposals"] for m, key in seed["sessions"].items() if (int(m), p) not in done]
-            path = work / "pairs.txt"
-            path.write_text("".join(f"{s} {p}\n" for s, p in pairs), encoding="utf-8")
-            return path, len(pairs)
+            return [(key, p) for p in seed["proposals"] for m, key in seed["sessions"].items() if (int(m), p) not in done]
 
         endpoints = [
             ("hello-world (plain HttpResponse)", "GET /bench/hello/", "/bench/hello/", None, 200, False),
-            ("proposal list (member logged in)", "GET /governance/", "/governance/", reader, 200, False),
+            ("proposal list (member logged in, 300 proposals, 50 a page)", "GET /governance/", "/governance/", reader, 200, False),
             ("cast a vote (POST, a new member/proposal pair each time)", "POST /governance/proposals/<id>/", "/", None, 302, True),
+            ("audit page (member, 5,000+ entries, verified incrementally)", "GET /governance/audit/", "/governance/audit/", reader, 200, False),
             ("offer list (anonymous visitor)", "GET /market/", "/market/", None, 200, False),
         ]
-        # The vote once more over a single connection: writes never wait for each other's SQLite lock.
-        endpoints.append(("cast a vote, 1 connection (no concurrent writers)", endpoints[2][1], "/", None, 302, True, 1))
         results = []
-        load_before = os.getloadavg()[0]
-        for label, shown, path, cookie, expected, voting, *single in endpoints:
-            connections, threads = (1, 1) if single else (args.connections, args.threads)
-            common = dict(connections=connections, threads=threads, lua=lua, env=env, expected=expected, cookie=cookie)
+        for name, shown, path, cookie, expected, voting in endpoints:
             if args.warmup:
-                wrk(port, path, args.warmup, pairs=pairs_file()[0] if voting else None, **common)
+                drive(port, path, args.warmup, args.connections, expected, cookie, open_pairs() if voting else None)
             if voting:
-                pairs, available = pairs_file()
+                pairs = open_pairs()
                 before = len(voted())
-            result = wrk(port, path, args.duration, pairs=pairs if voting else None, **common)
+            result = drive(port, path, args.duration, args.connections, expected, cookie, pairs if voting else None)
             if voting:
-                time.sleep(0.5)
                 recorded = len(voted()) - before
-                # wrk stops with up to one request per connection in flight: the server may finish those.
-                assert result["requests"] <= recorded <= result["requests"] + connections, (result, recorded)
-                assert result["exhausted"] == 0, f"only {available} member/proposal pairs: raise MEMBERS or PROPOSALS"
+                assert recorded == result["requests"], (result, recorded)
+                assert result["exhausted"] == 0, f"only {len(pairs)} member/proposal pairs: raise MEMBERS or PROPOSALS"
                 result["recorded"] = recorded
-            assert result["unexpected"] == 0 and result["errors"] == 0, (label, result)
-            result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
-            print(label, json.dumps(result), flush=True)
-            results.append((label, shown, result))
-        load_after = os.getloadavg()[0]
+            assert result["unexpected"] == 0 and result["errors"] == 0, (name, result)
+            print(label, name, json.dumps({k: round(v, 2) if isinstance(v, float) else v for k, v in result.items()}), flush=True)
+            results.append((name, shown, result))
+        status, body = get(port, "/governance/audit/", reader)
+        assert "The chain of records is intact" in body
+        verified = subprocess.run([*manage, "verify_audit"], cwd=project, env=env, capture_output=True, text=True)
+        assert verified.returncode == 0, verified.stdout + verified.stderr
+        entries = verified.stdout.split("Intact: ", 1)[1].split(" audit entries", 1)[0]
+        return results, entries
     finally:
         if server is not None:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
+        if cleanup is not None:
+            cleanup()
+
+
+def table(label, results):
+    hello = results[0][2]
+    rows = [
+        f"| {name} | `{shown}` | {r['rps']:.0f} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} | {r['rps'] / hello['rps']:.2f} |"
+        for name, shown, r in results
+    ]
+    return [f"### {label}", "", "| endpoint | request | requests/s | p50 ms | p99 ms | requests/s ÷ hello-world |",
+            "|---|---|---:|---:|---:|---:|", *rows, ""]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--duration", type=int, default=10, help="seconds of measured load per endpoint")
+    parser.add_argument("--warmup", type=int, default=2, help="seconds of unmeasured load before each")
+    parser.add_argument("--connections", type=int, default=4, help="concurrent keep-alive connections (client processes)")
+    parser.add_argument("--databases", default="sqlite,postgresql", help="comma-separated: sqlite, postgresql")
+    parser.add_argument("--keep", action="store_true", help="keep the generated project")
+    parser.add_argument("--no-write", action="store_true", help="print the section instead of writing RESULTS.md")
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="coopkit-bench-platform-"))
+    project = work / "project"
+    try:
+        print(f"generating into {project}", flush=True)
+        run([*copier_cmd(), "copy", "--trust", "--defaults", "--quiet", str(TEMPLATE), str(project)])
+        run([sys.executable, "-m", "venv", str(project / ".venv")])
+        py = project / ".venv" / "bin" / "python"
+        run([str(py), "-m", "pip", "install", "-q", "-e", f"{project}[postgres]"])
+        (project / "bench_urls.py").write_text(BENCH_URLS, encoding="utf-8")
+        (project / "bench_settings.py").write_text(BENCH_SETTINGS, encoding="utf-8")
+        (project / "bench_seed.py").write_text(SEED, encoding="utf-8")
+        (project / "bench_voted.py").write_text(VOTED, encoding="utf-8")
+        env = {
+            **os.environ, "DJANGO_SETTINGS_MODULE": "bench_settings", "PYTHONPATH": str(project),
+            "DJANGO_SECRET_KEY": "bench-only-" + secrets.token_urlsafe(40), "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "DJANGO_SECURE_SSL_REDIRECT": "false", "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
+            "COOP_CHECKPOINT_FILE": str(work / "checkpoints.jsonl"), "COOP_CHECKPOINT_KEY": secrets.token_hex(16),
+        }
+        run([str(py), "manage.py", "collectstatic", "--noinput", "-v0"], cwd=project, env=env)
+        load_before = os.getloadavg()[0]
+        runs = [(label, *bench_database(label, project, py, env, args)) for label in args.databases.split(",")]
+        load_after = os.getloadavg()[0]
+    finally:
         if args.keep:
             print(f"kept {work}")
         else:
             shutil.rmtree(work, ignore_errors=True)
 
-    hello = results[0][2]
-    rows = [
-        f"| {label} | `{shown}` | {r['rps']:.0f} | {r['p50_us'] / 1000:.1f} | {r['p99_us'] / 1000:.1f} "
-        f"| {r['rps'] / hello['rps']:.2f} |"
-        for label, shown, r in results
-    ]
-    votes = results[2][2]
-    body = "\n".join([
+    body = [
         f"Machine: {machine()}; 1-minute load average {load_before:.1f} before the runs, {load_after:.1f} after "
-        f"(the client, the server and anything else on the machine share the cores).",
+        f"(the client, the server and anything else on the machine share the 2 cores).",
         "",
         f"The project generated from `templates/platform` with the default answers (delivery co-op), in a fresh venv; "
         f"gunicorn with {WORKERS} sync workers on 127.0.0.1, production settings (DEBUG off, throwaway secret, "
-        f"no SSL redirect on loopback), SQLite. Data: {MEMBERS + 3} members, {PROPOSALS} open proposals (all on the list), "
-        f"{OFFERS} offers. Load: wrk, {args.threads} threads, {args.connections} connections, "
-        f"{args.duration} s per endpoint after {args.warmup} s of warm-up, all endpoints in one run against the same server. "
-        f"The hello-world view is served by the same project (same middleware) from a bench-only URLconf.",
+        f"no SSL redirect on loopback). Data: {MEMBERS + 3} members, {PROPOSALS} open proposals, {OFFERS} offers and "
+        f"at least {AUDIT_ENTRIES} audit entries. Load: a Python client, {args.connections} processes with one keep-alive "
+        f"connection each, {args.duration} s per endpoint after {args.warmup} s of warm-up, every endpoint against the "
+        f"same server in the same run. The hello-world view is served by the same project (same middleware) from a "
+        f"bench-only URLconf.",
         "",
-        "| endpoint | request | requests/s | p50 ms | p99 ms | requests/s ÷ hello-world |",
-        "|---|---|---:|---:|---:|---:|",
-        *rows,
-        "",
-        f"Votes: every request a real authenticated POST (session + CSRF) by a different member/proposal pair; "
-        f"{votes['requests']} completed, {votes['recorded']} votes in the database afterwards (one per completed "
-        f"request, plus any still in flight when wrk stopped). No errors or unexpected statuses on any endpoint.",
-        "",
-        "The vote's long tail under concurrency is the wait for SQLite's write lock: IMMEDIATE transactions serialise "
-        "the two workers' writes (the vote and its audit-trail entry) and SQLite's busy handler retries with growing "
-        "sleeps; over a single connection the same POST has no such tail. PostgreSQL (`DATABASE_URL`) was not measured.",
-        "",
-        "Rerun: `python bench/bench_platform.py` (needs wrk and copier).",
-    ])
+    ]
+    for label, results, entries in runs:
+        body += table({"sqlite": "SQLite", "postgresql": "PostgreSQL"}.get(label, label), results)
+        votes = results[2][2]
+        body += [f"Votes: every request a real authenticated POST (session + CSRF) by a different member/proposal pair; "
+                 f"{votes['requests']} completed, {votes['recorded']} new votes in the database. No errors or unexpected "
+                 f"statuses. `verify_audit` afterwards: intact, {entries} audit entries.", ""]
+    body.append("Rerun: `python bench/bench_platform.py` (needs copier; PostgreSQL via pg_ctlcluster, as root).")
+    text = "\n".join(body)
     if args.no_write:
-        print(body)
+        print(text)
     else:
-        write_section("bench-platform", "Platform under gunicorn", body)
-        print(body)
+        write_section("bench-platform", "Platform under gunicorn", text)
+        print(text)
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ who is not a member gets the "not a member" page on member-only pages, never an 
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.shortcuts import render
 
 MEMBER, BOARD, SECRETARY, ADMIN = "member", "board", "secretary", "admin"
@@ -20,7 +20,7 @@ def member_of(user):
         return None
     try:
         member = user.member
-    except Exception:  # noqa: BLE001 - RelatedObjectDoesNotExist: no membership
+    except ObjectDoesNotExist:  # no membership
         return None
     return member if member is not None and member.is_active else None
 

@@ -1,5 +1,4 @@
 """Proposals (every decision tool), votes, results, discussions, meetings and board decisions."""
-import math
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction

@@ -7,7 +7,6 @@ from django.utils.translation import gettext_lazy as _
 
 from coop import profile
 
-
 PENDING, APPROVED, REJECTED = "pending", "approved", "rejected"
 REVIEW_CHOICES = [(PENDING, _("waiting for approval")), (APPROVED, _("approved")), (REJECTED, _("rejected"))]
 

@@ -15,7 +15,7 @@ from coop.members.models import Member
 pytestmark = pytest.mark.django_db
 
 
-def User():  # noqa: N802 - the user model, looked up once settings are loaded
+def User():  # the user model, looked up once settings are loaded
     return get_user_model()
 
 
@@ -86,8 +86,8 @@ def _simple_urls(resolver=None, prefix=""):
 
 
 def test_a_superuser_who_is_not_a_member_never_gets_an_error(client, make_member):
-    from coop.governance import services
     from coop.core.roles import BOARD
+    from coop.governance import services
 
     board = make_member(roles=[BOARD])
     proposal = services.create_proposal(board.user, title="Anything", decision_tool="proposal")

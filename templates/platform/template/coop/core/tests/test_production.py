@@ -26,7 +26,7 @@ first = c.get(path, secure=True, follow=True)
 assert b"Choose your password" in first.content, first.content[:500]
 form_url = first.redirect_chain[-1][0]
 done = c.post(form_url, {"new_password1": "pedal-power-2030!", "new_password2": "pedal-power-2030!"}, secure=True)
-assert done.status_code == 302, done.status_code
+assert done.status_code == 302, (done.status_code, done.content.decode()[-3000:])
 email = sys.argv[2]
 login = c.post("/accounts/login/", {"username": email, "password": "pedal-power-2030!"}, secure=True)
 assert login.status_code == 302, login.content[:800]
@@ -35,7 +35,7 @@ made = c.post("/governance/proposals/new/", {"title": "Our first decision", "tex
 assert made.status_code == 302, made.content.decode()[-2000:]
 proposal = Proposal.objects.get(title="Our first decision")
 voted = c.post(f"/governance/proposals/{proposal.pk}/", {"choice": "for"}, secure=True)
-assert voted.status_code == 302
+assert voted.status_code == 302, (voted.status_code, voted.content.decode()[-3000:])
 assert Vote.objects.filter(proposal=proposal, member__email=email, choice="for").count() == 1
 page = c.get(f"/governance/proposals/{proposal.pk}/", secure=True)
 assert b"You have voted" in page.content
