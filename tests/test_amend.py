@@ -55,6 +55,24 @@ def tracked(docx: Path) -> tuple[list[str], list[str], set[str], set[str]]:
             {el.get(f"{W}author") for el in ins + dels}, {el.get(f"{W}date") for el in ins + dels})
 
 
+def heading_number_changes(docx: Path) -> list[tuple[str, str]]:
+    """(old, new) clause numbers of the clause headings whose number is a tracked change."""
+    from lxml import etree
+
+    with zipfile.ZipFile(docx) as archive:
+        root = etree.fromstring(archive.read("word/document.xml"))
+    out = []
+    for p in root.iter(f"{W}p"):
+        style = p.find(f"{W}pPr/{W}pStyle")
+        if style is None or style.get(f"{W}val") != "Heading3":
+            continue
+        old = "".join(t.text or "" for t in p.iter(f"{W}delText"))
+        new = "".join(t.text or "" for el in p.findall(f"{W}ins") for t in el.iter(f"{W}t"))
+        if re.fullmatch(r"\d+\.\d+", old) and re.fullmatch(r"\d+\.\d+", new):
+            out.append((old, new))
+    return out
+
+
 def test_board_size_and_surplus_change_give_exactly_those_tracked_changes(coop, tmp_path):
     dest = copy_of(coop, tmp_path)
     # board 3 → 5; reserve 20 → 25 and patronage 65 → 60 (still adding up to 100); and the special
@@ -172,3 +190,28 @@ def test_amendments_in_the_official_language_cite_the_registration_law(jid, majo
 
     pdf = soffice_pdf([next(p for p in written if p.name.endswith("-redline.docx"))], tmp_path / "lo")[0]
     assert " ".join(pdf_text(pdf).split())  # LibreOffice opens the tracked changes
+
+
+def test_a_clause_taken_out_is_deleted_and_the_clauses_after_it_renumbered(tmp_path):
+    from coopkit.amend import amend
+    from coopkit.catalog import Catalog
+    from coopkit.profile import dump_profile
+    from test_legal import valid_profile
+
+    catalog = Catalog()
+    profile = valid_profile(catalog, "gb", "registered-society")
+    assert profile.sweat_equity.enabled
+    (tmp_path / "legal").mkdir()
+    (tmp_path / "legal" / ".profile.yml").write_text(dump_profile(profile), encoding="utf-8")
+    changed = profile.model_copy(update={"sweat_equity": profile.sweat_equity.model_copy(update={"enabled": False})})
+    (tmp_path / "coop.yml").write_text(dump_profile(changed), encoding="utf-8")
+    written = amend(tmp_path, date=DATE)
+    redline = next(p for p in written if p.name == "rules-redline.docx")
+    ins, dels, _, _ = tracked(redline)
+    deleted = [d for d in dels if "Sweat equity" in d or "sweat" in d.casefold()]
+    assert deleted, dels  # the clause's heading and text are struck through
+    # the clauses after it move up one: each heading shows its old number deleted and the new one inserted
+    renumbered = heading_number_changes(redline)
+    assert renumbered and all(int(i.split(".")[1]) == int(d.split(".")[1]) - 1 for d, i in renumbered), renumbered
+    resolution = (tmp_path / "legal" / "amendments" / DATE / "special-resolution.md").read_text(encoding="utf-8")
+    assert "Clause deleted" in resolution and "→" in resolution
