@@ -91,6 +91,14 @@ def num(context, value: float, places: int = 2, language: str | None = None) -> 
 
 
 @pass_context
+def factor(context, value: float, language: str | None = None) -> str:
+    """A multiplier as the document's language writes it, without trailing zeros: 1.5 (en), 1,5 (de), 2."""
+    from babel.numbers import format_decimal
+
+    return format_decimal(float(value), format="#,##0.##", locale=babel_locale(language or context.get("language")))
+
+
+@pass_context
 def money(context, value: float, currency: str, language: str | None = None) -> str:
     return format_money(value, currency, language or context.get("language"))
 
@@ -163,7 +171,7 @@ def sentence(text: Any) -> str:
     return text if text.rstrip().endswith(".") else text + "."
 
 
-FILTERS: dict[str, Callable] = {"sentence": sentence, "pct": pct, "num": num, "money": money, "month_name": month_name,
+FILTERS: dict[str, Callable] = {"sentence": sentence, "pct": pct, "num": num, "factor": factor, "money": money, "month_name": month_name,
                                 "long_date": _long_date, "md": md_escape}
 
 
