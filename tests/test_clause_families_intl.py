@@ -191,3 +191,17 @@ def test_places_take_the_right_portuguese_contraction():
     assert "com centro em São Paulo" in out["São Paulo"] and "sede e foro na Avenida Paulista" in out["São Paulo"]
     assert "com centro na Bahia" in out["Bahia"] and "sede e foro na Praça da Sé" in out["Bahia"]
     assert "em Rio" not in out["Rio de Janeiro"] and "em Bahia" not in out["Bahia"]
+
+
+def test_the_english_translation_translates_the_forms_default_objects_and_beneficiary(rendered):
+    """The form's defaults are in the official language; where the founders kept them, the English translation
+    prints the English default instead of the official text."""
+    jid, fid, _, _, docs = rendered
+    defaults = CATALOG.jurisdiction(jid).form(fid).defaults
+    official, english = rules_pair(docs)
+    for key in ("purpose", "dissolution.beneficiary"):
+        if key in defaults:
+            assert defaults[key] not in english.markdown, (english.filename, key)
+    assert defaults["purpose"].rstrip(".") in official.markdown
+    assert "To run a fair, democratic platform owned and governed by the people who work on it and use it." \
+        in english.markdown
