@@ -124,3 +124,17 @@ def test_the_final_build_gives_each_signatory_a_pack_with_signature_pages(tmp_pa
         assert len(PdfReader(path).pages) >= len(items) + 1  # one page per signature, after the list
     secretary = people(profile, "secretary")[0]
     assert any(key == "secretary" for _, key, _ in plan[secretary])
+
+
+def test_filing_and_signing_packs_are_the_same_bytes_on_every_run(tmp_path):
+    from coopkit.filing import write_legal_packs
+
+    profile = valid_profile(CATALOG, "de", CATALOG.jurisdiction("de").forms[0].id)
+    context = {**template_context(profile, CATALOG), "build": "final"}
+    docs = render_documents(profile, CATALOG, context, build="final")
+    first = write_legal_packs(tmp_path / "a", profile, CATALOG, context, docs, build="final")
+    second = write_legal_packs(tmp_path / "b", profile, CATALOG, context, docs, build="final")
+    assert [p.relative_to(tmp_path / "a") for p in first] == [p.relative_to(tmp_path / "b") for p in second]
+    assert any(p.parent.name == "signing" for p in first) and any(p.name == ".profile.yml" for p in first)
+    for a, b in zip(first, second, strict=True):
+        assert a.read_bytes() == b.read_bytes(), a.name
