@@ -35,7 +35,7 @@ EXCEPT = {
     "de": {"in", "an", "also", "per", "will", "was", "so", "am", "budget"},
     "nl": {"in", "of", "is", "an", "per", "door", "over", "en", "we", "ons", "met", "ben", "be", "op", "to", "budget", "agenda", "quorum", "team"},
     "da": {"in", "per", "under", "over", "at", "for", "to", "er", "en", "vi", "os", "har", "be", "af",
-           "budget", "og", "it"},
+           "budget", "og", "it", "have", "quorum", "team"},
     "fr": {"on", "per", "par", "en", "budget", "commission", "notice", "minutes", "source", "agenda", "quorum", "votes", "vote",
            "us", "as", "pour", "mais"},
     "it": {"per", "in", "a", "e", "budget", "commissione", "agenda", "cash", "on", "be", "quorum", "non"},
