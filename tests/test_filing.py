@@ -123,7 +123,10 @@ def test_the_final_build_gives_each_signatory_a_pack_with_signature_pages(tmp_pa
             assert flat(f"Signature page: {what}") in text
         assert len(PdfReader(path).pages) >= len(items) + 1  # one page per signature, after the list
     secretary = people(profile, "secretary")[0]
-    assert any(key == "secretary" for _, key, _ in plan[secretary])
+    assert any("secretary" in keys.split(",") for _, keys, _ in plan[secretary])
+    # the signed rules the FCA asks for are the rules document: one line, one signature page, every capacity
+    rules_lines = [what for what, _, _ in plan[secretary] if what.startswith("Rules of")]
+    assert len(rules_lines) == 1 and not any(what == "The rules, signed" for what, _, _ in plan[secretary])
 
 
 def test_filing_and_signing_packs_are_the_same_bytes_on_every_run(tmp_path):

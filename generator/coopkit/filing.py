@@ -11,7 +11,6 @@ in English too.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -294,7 +293,9 @@ def _declaration(paper: Paper, language: str, person: str, context: dict, profil
 
 
 def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")[:40] or "director"
+    from .signing import _slug as slug
+
+    return slug(text)
 
 
 __all__ = ["write_filing_pack", "load_filing", "people", "signers_text", "pick", "Filing", "md_escape"]

@@ -8,6 +8,7 @@ documents: every founder). Who signs a filing paper: its roles in filing.yml.
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -54,25 +55,42 @@ def document_signers(doc: Any, profile: Any) -> list[tuple[str, str]]:
 
 
 def signing_plan(profile: Any, catalog: Catalog, context: dict, documents: list) -> dict[str, list[tuple[str, str, str]]]:
-    """Signatory → [(what, role label key, file or office)] in the order of the founding steps."""
-    plan: dict[str, list[tuple[str, str, str]]] = {f.name: [] for f in profile.founders}
+    """Signatory → [(what, role keys joined by ",", file or office)] in the order of the founding steps.
+    A filing paper that is one of coopkit's documents (the signed rules, the minutes) is merged into
+    that document's line: one signature page, every capacity named, and where it goes."""
     language = profile.language or "en"
+    entries: dict[str, dict[str, dict[str, Any]]] = {f.name: {} for f in profile.founders}
+    by_spec: dict[str, list[str]] = {}
     for doc in documents:
         if getattr(doc, "translation_of", None) or doc.language != language:
             continue
+        by_spec.setdefault(doc.spec.id, []).append(doc.filename)
         for name, role in document_signers(doc, profile):
-            plan.setdefault(name, []).append((document_title(doc, context, catalog), role, f"{doc.filename}.pdf"))
+            line = entries.setdefault(name, {}).setdefault(
+                doc.filename, {"what": document_title(doc, context, catalog), "roles": [], "where": f"{doc.filename}.pdf"})
+            _add(line["roles"], role)
     filing = load_filing(catalog, profile.jurisdiction)
     form_id = profile.legal_form or catalog.jurisdiction(profile.jurisdiction).forms[0].id
     for paper in filing.forms[form_id].papers if form_id in filing.forms else []:
+        goes_to = pick(paper.goes_to, language)
         for role in paper.signs:
+            key_role = {"each-director": "declarant", "directors": "director", "secretary": "secretary",
+                        "chair": "chair", "board-chair": "director"}.get(role, "founder")
             for name in people(profile, role):
-                key = {"each-director": "declarant", "directors": "director", "secretary": "secretary",
-                       "chair": "chair", "board-chair": "director"}.get(role, "founder")
-                entry = (pick(paper.title, language), key, pick(paper.goes_to, language))
-                if entry not in plan.setdefault(name, []):
-                    plan[name].append(entry)
-    return {name: items for name, items in plan.items() if items}
+                mine = entries.setdefault(name, {})
+                files = [f for spec_id in paper.documents for f in by_spec.get(spec_id, []) if f in mine]
+                for filename in files or [f"paper:{paper.id}"]:
+                    line = mine.setdefault(filename, {"what": pick(paper.title, language), "roles": [], "where": goes_to})
+                    _add(line["roles"], key_role)
+                    if files:
+                        line["where"] = f"{filename}.pdf → {goes_to}"
+    return {name: [(line["what"], ",".join(line["roles"]), line["where"]) for line in lines.values()]
+            for name, lines in entries.items() if lines}
+
+
+def _add(roles: list[str], role: str) -> None:
+    if role not in roles:
+        roles.append(role)
 
 
 def write_signing_pack(out_dir: Path, profile: Any, catalog: Catalog, context: dict, documents: list) -> list[Path]:
@@ -81,7 +99,8 @@ def write_signing_pack(out_dir: Path, profile: Any, catalog: Catalog, context: d
     words = paper_strings(catalog, language)
     written: list[Path] = []
     for n, (person, items) in enumerate(signing_plan(profile, catalog, context, documents).items(), 1):
-        roles = {key: words.get(f"signing_role_{key}", words["roles"].get(key, key)) for _, key, _ in items}
+        roles = {keys: ", ".join(words.get(f"signing_role_{k}", words["roles"].get(k, k)) for k in keys.split(","))
+                 for _, keys, _ in items}
         lines = [f"# {md_escape(words['signing_title'].format(person=person))}", "",
                  md_escape(words["signing_intro"].format(person=person, name=context["full_name"])), "",
                  f"| # | {words['signing_document']} | {words['signing_as']} | {words['where_it_goes']} |",
@@ -104,7 +123,9 @@ def write_signing_pack(out_dir: Path, profile: Any, catalog: Catalog, context: d
 
 
 def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")[:40] or "signatory"
+    """'Tomás Ó Briain' → 'tomas-o-briain' (accents folded, so file names stay readable everywhere)."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", folded.casefold()).strip("-")[:40] or "signatory"
 
 
 __all__ = ["write_signing_pack", "signing_plan", "document_signers"]
