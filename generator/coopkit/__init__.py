@@ -1,11 +1,7 @@
 """coopkit: start a platform co-operative — its platform, legal documents and handbook from one profile."""
-from importlib.metadata import PackageNotFoundError, version
 
-try:
-    __version__ = version("coopkit")
-except PackageNotFoundError:  # running from a source checkout without installing
-    __version__ = "0.1.0"
+__version__ = "0.1.0"  # the one place the version is written (pyproject.toml reads it: [tool.hatch.version])
 
-from .errors import CoopkitError  # noqa: E402
+from .errors import CoopkitError
 
 __all__ = ["CoopkitError", "__version__"]

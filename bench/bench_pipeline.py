@@ -1,0 +1,145 @@
+"""The three goals of issue #10, measured in one run on this machine, into bench/RESULTS.md.
+
+    python bench/bench_pipeline.py [--cohort 20] [--runs 3]
+
+1. `coopkit new` on examples/pedal-power.yml, wall time, against WeasyPrint alone rendering the same
+   handbook HTML (a fresh process that imports WeasyPrint and writes that PDF, as `weasyprint
+   handbook.html handbook.pdf` would, with coopkit's bundled fonts). Goal: ≤ 1.3×.
+2. `coopkit render` with nothing changed, wall time of the whole command. Goal: ≤ 0.3 s.
+3. `coopkit cohort` of N co-ops against N `coopkit new` one after another. Goal: ≥ 1.8× faster.
+
+Every figure is the wall time of a real command in a fresh process (`python -m coopkit.cli`), the
+median of --runs runs where it is cheap enough (1 and 3 ... the cohort once). The machine's other
+load shows in the figures: the script prints the load average beside them.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "pedal-power.yml"
+sys.path.insert(0, str(Path(__file__).parent))
+
+WEASYPRINT_ALONE = r"""
+import sys, time
+start = time.perf_counter()
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+fonts = FontConfiguration()
+css = [CSS(filename=sys.argv[3], font_config=fonts)]
+HTML(filename=sys.argv[1], base_url=sys.argv[4] + "/").write_pdf(sys.argv[2], stylesheets=css, font_config=fonts,
+                                                              pdf_tags=True, pdf_variant="pdf/ua-1")
+print(time.perf_counter() - start)
+"""
+
+HANDBOOK_HTML = r"""
+import sys
+from pathlib import Path
+from coopkit import api
+from coopkit.run import Run
+from coopkit.steps import plan_documents
+from coopkit.handbook import handbook_html, handbook_language
+run = Run.create(api.load_profile(sys.argv[1]))
+html = handbook_html(run.profile, run.catalog, dict(run.context), documents=plan_documents(run), overlays=[],
+                     language=handbook_language(run.profile, run.catalog))
+Path(sys.argv[2]).write_text(html, encoding="utf-8")
+print(run.catalog.handbook)
+"""
+
+
+def coopkit(*args: str, cwd: Path | None = None) -> float:
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "coopkit.cli", *args], capture_output=True, text=True, cwd=cwd)
+    seconds = time.perf_counter() - start
+    if done.returncode not in (0,):
+        raise SystemExit(f"coopkit {' '.join(args)} failed ({done.returncode}):\n{done.stderr}")
+    return seconds
+
+
+def bench_new(tmp: Path, runs: int) -> tuple[list[float], list[float]]:
+    news, alone = [], []
+    for i in range(runs):
+        news.append(coopkit("new", "--answers", str(EXAMPLE), str(tmp / f"new-{i}")))
+        html = tmp / f"handbook-{i}.html"
+        handbook = subprocess.run([sys.executable, "-c", HANDBOOK_HTML, str(EXAMPLE), str(html)],
+                                  capture_output=True, text=True, check=True).stdout.strip()
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", WEASYPRINT_ALONE, str(html), str(tmp / f"alone-{i}.pdf"),
+                        str(Path(handbook) / "fonts" / "fonts.css"), handbook], check=True, capture_output=True)
+        alone.append(time.perf_counter() - start)
+    return news, alone
+
+
+def bench_noop(dest: Path, runs: int) -> list[float]:
+    coopkit("render", str(dest))  # settle: the first render after `new` finds nothing to do, or catches up
+    return [coopkit("render", str(dest)) for _ in range(runs)]
+
+
+def bench_cohort(tmp: Path, count: int) -> tuple[float, float]:
+    profiles = tmp / "profiles"
+    profiles.mkdir()
+    text = EXAMPLE.read_text(encoding="utf-8")
+    for i in range(count):
+        (profiles / f"coop-{i:02}.yml").write_text(text.replace("name: Pedal Power Couriers",
+                                                                f"name: Pedal Power Couriers {i + 1}"), encoding="utf-8")
+    start = time.perf_counter()
+    for path in sorted(profiles.iterdir()):
+        coopkit("new", "--answers", str(path), str(tmp / "sequential" / path.stem))
+    sequential = time.perf_counter() - start
+    (tmp / "cohort.yml").write_text("name: Benchmark cohort\nprofiles: profiles\noutput: cohort\n", encoding="utf-8")
+    start = time.perf_counter()
+    coopkit("cohort", str(tmp / "cohort.yml"))
+    return sequential, time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--cohort", type=int, default=20, help="co-ops in the cohort benchmark (0: skip it)")
+    args = parser.parse_args()
+    from _results import machine, write_section
+
+    tmp_dir = Path(tempfile.mkdtemp(prefix="coopkit-bench-"))
+    (tmp_dir / "sequential").mkdir()
+    load_before = os.getloadavg()
+    news, alone = bench_new(tmp_dir, args.runs)
+    noop = bench_noop(tmp_dir / "new-0", max(5, args.runs))
+    cohort = bench_cohort(tmp_dir, args.cohort) if args.cohort else None
+    load_after = os.getloadavg()
+
+    new_s, alone_s, noop_s = statistics.median(news), statistics.median(alone), statistics.median(noop)
+    rows = [
+        "| measure | figure | goal | met |", "|---|---:|---:|:---:|",
+        f"| `coopkit new` (median of {args.runs}) | {new_s:.2f} s | | |",
+        f"| WeasyPrint alone, same handbook HTML (median of {args.runs}) | {alone_s:.2f} s | | |",
+        f"| ratio new / WeasyPrint alone | {new_s / alone_s:.2f}× | ≤ 1.3× | {'yes' if new_s / alone_s <= 1.3 else 'NO'} |",
+        f"| `coopkit render`, nothing changed (median of {len(noop)}; min {min(noop):.3f} s) | {noop_s:.3f} s | ≤ 0.3 s | "
+        f"{'yes' if noop_s <= 0.3 else 'NO'} |",
+    ]
+    if cohort:
+        sequential, parallel = cohort
+        rows += [
+            f"| {args.cohort} × `coopkit new`, one after another | {sequential:.1f} s | | |",
+            f"| `coopkit cohort` of the same {args.cohort} | {parallel:.1f} s | | |",
+            f"| speed-up | {sequential / parallel:.2f}× | ≥ 1.8× | {'yes' if sequential / parallel >= 1.8 else 'NO'} |",
+        ]
+    body = (f"Run {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC on {machine()}; load average "
+            f"{load_before[0]:.1f} before, {load_after[0]:.1f} after (other work on the machine slows every figure).\n\n"
+            + "\n".join(rows) + "\n\nEach figure is a real command in a fresh process (`python -m coopkit.cli ...`); "
+            "`new` includes the platform (copier and git). Raw runs: new " + ", ".join(f"{x:.2f}" for x in news)
+            + "; WeasyPrint alone " + ", ".join(f"{x:.2f}" for x in alone) + "; render " + ", ".join(f"{x:.3f}" for x in noop)
+            + ".")
+    print(body)
+    write_section("bench-pipeline", "Issue #10: new against WeasyPrint alone, no-op render, cohort", body)
+
+
+if __name__ == "__main__":
+    main()
