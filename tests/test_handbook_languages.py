@@ -39,8 +39,8 @@ EXCEPT = {
     "fr": {"on", "per", "par", "en", "budget", "commission", "notice", "minutes", "source", "agenda", "quorum", "votes", "vote",
            "us", "as", "pour", "mais"},
     "it": {"per", "in", "a", "e", "budget", "commissione", "agenda", "cash", "on", "be", "quorum", "non"},
-    "es": {"en", "per", "a", "e", "y", "no", "son", "us", "budget", "agenda"},
-    "ca": {"en", "per", "a", "e", "i", "no", "son", "us", "has", "pay", "agenda", "on", "be"},
+    "es": {"en", "per", "a", "e", "y", "no", "son", "us", "budget", "agenda", "registrar", "has"},
+    "ca": {"en", "per", "a", "e", "i", "no", "son", "us", "has", "pay", "agenda", "on", "be", "cost", "registrar"},
     "pt-BR": {"a", "e", "em", "no", "per", "para", "us", "agenda", "on"},
 }
 ALWAYS_ALLOWED = {"to", "on", "be", "it", "an", "or", "by", "of", "if", "us"}  # too short to tell apart reliably
