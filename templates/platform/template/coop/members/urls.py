@@ -7,6 +7,7 @@ urlpatterns = [
     path("apply/", views.apply, name="apply"),
     path("me/", views.me, name="me"),
     path("me/data.json", views.my_data, name="my_data"),
+    path("me/api-token/", views.api_token, name="api_token"),
     path("me/notifications/", views.notifications, name="notifications"),
     path("<int:pk>/erase/", views.erase, name="erase"),
     path("me/withdraw/", views.request_withdrawal, name="withdraw"),

@@ -171,3 +171,17 @@ def erase(request, pk):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("members:register")
+
+
+@role_required(MEMBER)
+@require_POST
+def api_token(request):
+    """A new token for the JSON API, shown once (only its hash is kept)."""
+    from coop.core.models import ApiToken
+
+    key = ApiToken.issue(request.user)
+    return render(request, "core/message.html", {
+        "heading": _("Your API token"),
+        "text": _("Copy it now: it is shown only once. Send it as `Authorization: Bearer %(key)s`. API docs: /api/docs")
+        % {"key": key},
+    })

@@ -94,3 +94,13 @@ def test_personal_data_export_and_erasure(client, make_member):
     register = client.get(reverse("members:register")).content.decode()
     assert "Lee Leaver" not in register and f"Former member {leaver.pk}" in register
     assert leaver.shares_held == 0 and leaver.ceased_on  # the register keeps what the law requires
+
+
+def test_a_member_creates_a_token_on_their_page(client, make_member):
+    member = make_member()
+    client.force_login(member.user)
+    assert b"Create a token for the JSON API" in client.get(reverse("members:me")).content
+    page = client.post(reverse("members:api_token")).content.decode()
+    key = page.split("Bearer ", 1)[1].split("`", 1)[0].split("<", 1)[0].strip()
+    client.logout()
+    assert client.get("/api/proposals", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 200
