@@ -128,6 +128,10 @@ def new(dest, answers_file, sets, defaults, draft, build, overlay, interactive, 
         raise _stopped(interview, None) from None
     except OSError as error:  # the disk, not the founders: one message, the answers kept
         raise _stopped(interview, error) from None
+    except Exception:  # a bug in coopkit: its traceback, but the founders' answers are kept first
+        if interview.interactive and interview.resume_saved is None and interview.state.answers:
+            click.echo(interview.words.ui("resume_saved", path=interview.save(), dest=dest), err=True)
+        raise
     for done in {resume_file, interview.resume_saved} - {None}:
         done.unlink(missing_ok=True)  # the co-op is written: nothing left to resume
     _summary(dest, manifest, sum(timings.values()))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import difflib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -97,8 +98,7 @@ def _rule_reads(form: LegalForm, problem: Problem) -> set[str]:
     for rule in getattr(form, "rules", []) or []:
         if rule.field == problem.field and problem.cite.startswith(rule.cite):
             names = {rule.field, *names_in(rule.require), *(names_in(rule.when) if rule.when.strip() else [])}
-            return {_READS_AS.get(n, n.split(".")[0] if n.startswith("founders.") else n)
-                    for n in names if not n.startswith("fact.")}
+            return {_READS_AS.get(n, n) for n in names if not n.startswith("fact.")}
     return {problem.field}
 
 
@@ -187,6 +187,7 @@ class InterviewState:
         self.env = markdown_env([])
         self._when_templates: dict[str, Any] = {}
         self._forms: dict[tuple[int, str], LegalForm] = {}
+        self.notices: list[str] = []  # problems shown after an answer that reopened other questions
 
     # -- which questions apply ------------------------------------------------------------
     def view(self, answers: dict | None = None) -> dict:
@@ -428,7 +429,8 @@ class InterviewState:
         return get_path(answers, step.key, MISSING) is not MISSING
 
     def known(self, path: str, answers: dict, plan: list[Step]) -> bool:
-        covering = [s for s in plan if s.key == path or s.key.startswith(path + ".") or path.startswith(s.key + ".")]
+        """Whether every question behind `path` is answered (`founders.address`: every founder's)."""
+        covering = [s for s in plan if _covers(path, s.key) or path.startswith(s.key + ".")]
         return all(self.answered(s, answers) for s in covering)
 
     def with_value(self, step: Step, value: Any, answers: dict | None = None) -> dict:
@@ -451,6 +453,9 @@ class InterviewState:
 
     def problems(self, step: Step, trial: dict) -> list[Problem]:
         """Problems that answering `step` this way causes or reveals, as soon as they can be known."""
+        return [problem for problem, _ in self._problems(step, trial)]
+
+    def _problems(self, step: Step, trial: dict) -> list[tuple[Problem, set[str]]]:
         plan = self.plan(trial)
         found = []
         def known(path: str) -> bool:
@@ -458,13 +463,13 @@ class InterviewState:
 
         for problem, reads in partial_problems(trial, self.catalog, known):
             field_ = problem.field
-            mine = field_ == step.key or field_.startswith(step.key + ".") or step.key in reads
+            mine = field_ == step.key or field_.startswith(step.key + ".") or any(_covers(r, step.key) for r in reads)
             covering = step.key.startswith(field_ + ".")
-            others = (reads | {field_}) - {step.key}
+            others = {r for r in reads | {field_} if r != step.key}
             if step.kind == "count":
                 others -= {"founders"}
             if (mine or covering) and all(self.known(o, trial, plan) for o in others if o != field_ or covering):
-                found.append(problem)
+                found.append((problem, reads))
         return found
 
     def submit(self, step: Step, text: str) -> list[str]:
@@ -474,13 +479,27 @@ class InterviewState:
         except Refused as refused:
             return [str(refused)]
         trial = self.with_value(step, value)
-        problems = self.problems(step, trial)
-        if problems:
-            return [str(p) for p in problems]
+        problems = self._problems(step, trial)
+        siblings = self._siblings(step, problems)
+        if problems and not siblings:
+            return [str(p) for p, _ in problems]
         self.answers = trial
         self.history.append(step.key)
+        for key in siblings:  # a rule on every founder's answer: ask those again, offering what was said
+            self.forget(key)
+        self.notices = [str(p) for p, _ in problems]
         self.imply()
         return []
+
+    def _siblings(self, step: Step, problems: list[tuple[Problem, set[str]]]) -> list[str]:
+        """For a rule on one answer of every list item (each founder's address), refused at the last
+        item: the same question of the other items, to ask again (the fix may lie in any of them)."""
+        if not problems or not re.fullmatch(r"founders\.\d+\.\w+", step.key):
+            return []
+        generic = re.sub(r"\.\d+\.", ".", step.key)
+        if not all(generic in reads for _, reads in problems):
+            return []
+        return [s.key for s in self.plan() if s.key != step.key and _covers(generic, s.key) and self.answered(s)]
 
     def imply(self) -> None:
         """Settle questions with only one possible answer (the form's only co-op type or language)."""
@@ -568,3 +587,12 @@ def _put(tree: dict, key: str, value: Any) -> None:
         node[index] = value
     else:
         node[parts[-1]] = value
+
+
+def _covers(path: str, key: str) -> bool:
+    """Whether the question `key` answers (part of) `path`: founders.address covers founders.2.address."""
+    if key == path or key.startswith(path + "."):
+        return True
+    head, _, rest = path.partition(".")
+    return bool(rest) and not rest.split(".")[0].isdigit() and re.fullmatch(
+        rf"{re.escape(head)}\.\d+\.{re.escape(rest)}", key) is not None

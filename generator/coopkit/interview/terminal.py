@@ -180,6 +180,8 @@ class Interview:
             errors = self.state.submit(step, text)
             if not errors:
                 self.asked += 1
+                for message in self.state.notices:
+                    self.echo(click.style(f"  {message}", fg="red"))
                 return
             for message in errors:
                 self.echo(click.style(f"  {message}", fg="red"))
@@ -220,7 +222,10 @@ class Interview:
                 value = self.state.parse(step, text)
             except Refused as refused:
                 return str(refused)
-            problems = self.state.problems(step, self.state.with_value(step, value))
+            found = self.state._problems(step, self.state.with_value(step, value))
+            if self.state._siblings(step, found):
+                return True  # accepted: the other founders' answers are asked again
+            problems = [p for p, _ in found]
             # one line under the prompt: the statute first, so a narrow terminal still shows it (? shows all)
             return " | ".join(f"{p.cite}: {p.message}" if p.cite else f"{p.field}: {p.message}"
                               for p in problems) if problems else True
