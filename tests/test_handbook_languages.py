@@ -41,7 +41,7 @@ EXCEPT = {
     "it": {"per", "in", "a", "e", "budget", "commissione", "agenda", "cash", "on", "be", "quorum", "non"},
     "es": {"en", "per", "a", "e", "y", "no", "son", "us", "budget", "agenda", "registrar", "has"},
     "ca": {"en", "per", "a", "e", "i", "no", "son", "us", "has", "pay", "agenda", "on", "be", "cost", "registrar"},
-    "pt-BR": {"a", "e", "em", "no", "per", "para", "us", "agenda", "on"},
+    "pt-BR": {"a", "e", "em", "no", "per", "para", "us", "agenda", "on", "registrar", "for"},
 }
 ALWAYS_ALLOWED = {"to", "on", "be", "it", "an", "or", "by", "of", "if", "us"}  # too short to tell apart reliably
 # Proper nouns and product names that stay in English in every language.
