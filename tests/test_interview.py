@@ -217,3 +217,37 @@ def test_defaults_for_scripts_give_a_draft_coop_with_sample_founders(tmp_path):
     coop = (tmp_path / "coop" / "coop.yml").read_text()
     assert coop.count("Sample founder") == 7  # the minimum of a cooperativa de trabalho (Lei 12.690/2012)
     assert "DRAFT" in pdf_text(next((tmp_path / "coop" / "legal").glob("*.pdf")))
+
+
+def test_question_mark_explains_and_less_than_goes_back_one_question(catalog):
+    from coopkit.interview import Interview
+
+    asked, said = [], []
+    script = iter(["uk", "", "Back Co", "?", "<", "Back Co Two", "", "delivery"])
+
+    def prompt(text):
+        asked.append(text)
+        return next(script, "")
+
+    given = {"region": "Leeds", "registered_office": "1 High St, Leeds", "founders": [{"name": n} for n in "ABC"]}
+    answers = Interview(catalog, interactive=True, use_defaults=False, prompt=prompt, echo=said.append, tty=False).run(given)
+    assert answers["name"] == "Back Co Two" and answers["sector"] == "delivery"
+    assert any("Why we ask: It becomes the objects clause" in str(m) for m in said)  # ? on the purpose question
+    purpose = [t for t in asked if t.startswith("The co-op's purpose")]
+    names = [t for t in asked if t.startswith("The co-op's name")]
+    assert len(purpose) == 3 and len(names) == 2 and "[Back Co]" in names[1]  # ?, <, then again; the earlier name offered
+
+
+def test_the_interview_speaks_the_language_of_the_locale(catalog, monkeypatch):
+    from coopkit.interview import interview_language
+
+    monkeypatch.setenv("LC_ALL", "pt_BR.UTF-8")
+    assert interview_language() == "pt-BR"
+    monkeypatch.setenv("LC_ALL", "de_AT.UTF-8")
+    assert interview_language() == "de"
+    assert interview_language("fr") == "fr"
+    with pytest.raises(UsageError, match="en, pt-BR, es, de, fr"):
+        interview_language("xx")
+    state = InterviewState(catalog, language="pt-BR", answers=dict(GB))
+    step = next(s for s in state.plan() if s.key == "founders")
+    assert step.text == "Quantos são os cooperados fundadores?"

@@ -13,6 +13,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+import yaml
 
 from conftest import COOPKIT
 
@@ -244,6 +245,7 @@ def test_ctrl_c_keeps_a_resume_file_that_completes_the_run(terminal, tmp_path):
     again = terminal("--resume", str(resume), "coop")
     interview(again, GB[9:])
     assert again.wait_exit() == 0, again.screen()
-    coop = (tmp_path / "coop" / "coop.yml").read_text()
-    assert "name: Pedal Power" in coop and "name: Cleo Martin" in coop and "registered_office: 1 High Street" in coop
+    coop = yaml.safe_load((tmp_path / "coop" / "coop.yml").read_text())
+    assert coop["name"] == "Pedal Power" and coop["registered_office"] == "1 High Street, Leeds LS1 1AA"
+    assert [f["name"] for f in coop["founders"]] == ["Ana Silva", "Ben Okafor", "Cleo Martin"]
     assert not resume.exists()

@@ -437,7 +437,8 @@ class InterviewState:
         """A copy of the answers with this step answered."""
         trial = copy.deepcopy(self.answers if answers is None else answers)
         if step.kind == "count":
-            old = trial.get("founders") if isinstance(trial.get("founders"), list) else []
+            found = trial.get("founders")
+            old: list = found if isinstance(found, list) else []
             pool = old + [f for f in (self.earlier.get("founders") or [])[len(old):] if isinstance(f, dict)]
             trial["founders"] = [copy.deepcopy(pool[i]) if i < len(pool) else {} for i in range(max(int(value), 0))]
             return trial

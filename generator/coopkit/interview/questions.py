@@ -105,7 +105,8 @@ def _read_words(folder: Path, language: str) -> dict:
 
 def interview_language(requested: str | None = None) -> str:
     """--lang, else the locale (LC_ALL, LC_MESSAGES, LANG), else English; among LANGUAGES."""
-    candidates = [requested] if requested else [os.environ.get(v) for v in ("LC_ALL", "LC_MESSAGES", "LANG")]
+    candidates: list[str | None] = [requested] if requested else \
+        [os.environ.get(v) for v in ("LC_ALL", "LC_MESSAGES", "LANG")]
     if not requested:
         try:
             candidates.append(locale.getlocale()[0])
