@@ -215,3 +215,12 @@ def test_a_clause_taken_out_is_deleted_and_the_clauses_after_it_renumbered(tmp_p
     assert renumbered and all(int(i.split(".")[1]) == int(d.split(".")[1]) - 1 for d, i in renumbered), renumbered
     resolution = (tmp_path / "legal" / "amendments" / DATE / "special-resolution.md").read_text(encoding="utf-8")
     assert "Clause deleted" in resolution and "→" in resolution
+
+
+def test_an_amendment_the_law_forbids_is_refused_with_its_citation_and_nothing_written(coop, tmp_path):
+    dest = copy_of(coop, tmp_path)
+    edit(dest, special_majority_percent="50")
+    done = run_coopkit("amend", str(dest), "--date", DATE)
+    assert done.returncode == 3, done.stderr
+    assert "governance.special_majority_percent" in done.stderr and "Traceback" not in done.stderr
+    assert not (dest / "legal" / "amendments").exists()
