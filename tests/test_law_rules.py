@@ -6,12 +6,11 @@ import shutil
 
 import pytest
 
+from conftest import ROOT
 from coopkit import profile as P
 from coopkit.catalog import Catalog
 from coopkit.errors import DataError, ProfileError
 from coopkit.law_rules import RuleSyntaxError, compile_expression, evaluate, names_in, rule_defaults
-
-from conftest import ROOT
 from test_legal import valid_profile
 
 CATALOG = Catalog()

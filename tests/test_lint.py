@@ -7,14 +7,13 @@ import json
 
 import pytest
 
+from conftest import ROOT, run_coopkit
 from coopkit import api
 from coopkit.catalog import Catalog
 from coopkit.context import template_context
 from coopkit.documents import render_documents
 from coopkit.errors import RenderError
 from coopkit.lint import lint_documents, lint_markdown, refuse_findings
-
-from conftest import ROOT, run_coopkit
 from test_legal import CASES, valid_profile
 
 CATALOG = Catalog()

@@ -19,8 +19,9 @@ format is documented in `legal/jurisdictions/README.md`.
 from __future__ import annotations
 
 import ast
-from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Callable
+from collections.abc import Callable
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
@@ -76,7 +77,7 @@ def _dotted(node: ast.AST) -> str | None:
     return None
 
 
-@lru_cache(maxsize=None)
+@cache
 def compile_expression(source: str) -> ast.Expression:
     """Parse and vet an expression: only the nodes this language has, only known functions."""
     try:
@@ -154,7 +155,7 @@ def evaluate(source: str, values: dict) -> Any:
             return _ARITH[type(node.op)](walk(node.left), walk(node.right))
         if isinstance(node, ast.Compare):
             left = walk(node.left)
-            for op, right_node in zip(node.ops, node.comparators):
+            for op, right_node in zip(node.ops, node.comparators, strict=True):
                 right = walk(right_node)
                 if not _COMPARE[type(op)](left, right):
                     return False
@@ -197,14 +198,14 @@ class Rule(BaseModel):
                 raise ValueError(str(exc)) from None
         return value
 
-    def localized(self, language: str | None) -> "Rule":
+    def localized(self, language: str | None) -> Rule:
         for key in ((language or "en"), (language or "en").split("-")[0]):
             if key in self.i18n:
                 return self.model_copy(update=self.i18n[key])
         return self
 
 
-def rule_values(profile: "Profile", form: "LegalForm") -> dict[str, Any]:
+def rule_values(profile: Profile, form: LegalForm) -> dict[str, Any]:
     """What a rule can name: the profile's fields, counts, the capital founders subscribe, the facts."""
     data = profile.model_dump(mode="json")
     prices = {c.id: c.share_price for c in profile.member_classes}
@@ -254,7 +255,7 @@ def _describe(rule: Rule, values: dict) -> str:
     return parts[0] + (" while " + " and ".join(parts[1:]) if len(parts) > 1 else "") if parts else "is not allowed"
 
 
-def rule_problems(profile: "Profile", form: "LegalForm") -> list[Problem]:
+def rule_problems(profile: Profile, form: LegalForm) -> list[Problem]:
     """Every cross-field rule of the form that the profile breaks, each with its statute."""
     values = rule_values(profile, form)
     problems = []
@@ -275,7 +276,7 @@ def rule_problems(profile: "Profile", form: "LegalForm") -> list[Problem]:
     return problems
 
 
-def rule_defaults(form: "LegalForm", answers: dict | None = None) -> dict[str, Any]:
+def rule_defaults(form: LegalForm, answers: dict | None = None) -> dict[str, Any]:
     """Defaults the form's rules propose, as dotted paths (an AGM month inside the statute's window,
     a board no larger than the founders). `default_from` is read over the answers given so far, with
     `founders_count`; a default that cannot be computed yet is left out."""

@@ -10,9 +10,9 @@ coop.yml, and a member-class label without a translation into the document's lan
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
 
 from .catalog import Catalog, _in_language
 from .errors import Problem, RenderError
@@ -47,7 +47,7 @@ class Finding:
 
 def _sections(markdown: str) -> Iterable[tuple[str, str]]:
     """(heading, text) pieces: each clause (### N.M Title) with its body, notes included."""
-    heading, lines = "title", []
+    heading, lines = "title", list[str]()
     for line in markdown.splitlines():
         match = _HEADING.match(line)
         if match:
@@ -119,10 +119,10 @@ def lint_markdown(document: str, markdown: str, language: str, profile: Profile,
             for match in re.finditer(rf"(?<=[^\W\d_]){escaped}|{escaped}(?=[^\W\d_])", text):
                 add(clause, "a value glued to the next word", text, match, "Put a space between the value and the word")
         for match in _PERCENT.finditer(text):
-            value = _parse_number(match.group(1))
-            if value is None:
+            number = _parse_number(match.group(1))
+            if number is None:
                 continue
-            expected = format_pct(value, language)
+            expected = format_pct(number, language)
             written = match.group(0)
             if written.replace("\u00a0", " ").replace("\u202f", " ") != expected.replace("\u00a0", " ").replace(
                     "\u202f", " "):
@@ -130,8 +130,8 @@ def lint_markdown(document: str, markdown: str, language: str, profile: Profile,
                 add(clause, f"a percentage not written as {language} writes it ({shown})", text, match,
                     "Format the number with the `pct` filter in the document's language")
             for field, target in numbers.items():
-                if value != round(target, 2) and abs(value - target) < 1 and round(target, 2) != round(value, 2):
-                    if value == round(target) and not float(target).is_integer():
+                if number != round(target, 2) and abs(number - target) < 1 and round(target, 2) != round(number, 2):
+                    if number == round(target) and not float(target).is_integer():
                         add(clause, f"a number that differs from coop.yml ({field} is {target:g})", text, match,
                             f"Print {field} exactly, with the `pct` filter")
     return findings
