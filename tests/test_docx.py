@@ -115,6 +115,45 @@ def test_docx_styles_fields_numbering_and_metadata(tmp_path):
         assert "docProps/thumbnail.jpeg" not in archive.namelist()
 
 
+# The order of w:pPr's children in the OOXML schema (CT_PPrBase, as python-docx keeps it): Word asks to
+# "repair" a file whose paragraph properties come in another order, even when LibreOffice reads it.
+PPR_ORDER = ("pStyle keepNext keepLines pageBreakBefore framePr widowControl numPr suppressLineNumbers pBdr shd tabs "
+             "suppressAutoHyphens kinsoku wordWrap overflowPunct topLinePunct autoSpaceDE autoSpaceDN bidi "
+             "adjustRightInd snapToGrid spacing ind contextualSpacing mirrorIndents suppressOverlap jc textDirection "
+             "textAlignment textboxTightWrap outlineLvl divId cnfStyle rPr sectPr pPrChange").split()
+
+
+def ppr_order_problems(path: Path) -> list[str]:
+    from lxml import etree
+
+    problems = []
+    with zipfile.ZipFile(path) as archive:
+        for part in ("word/document.xml", "word/styles.xml", "word/numbering.xml"):
+            for ppr in etree.fromstring(archive.read(part)).iter(f"{W}pPr"):
+                tags = [c.tag.split("}")[1] for c in ppr]
+                known = [PPR_ORDER.index(t) for t in tags if t in PPR_ORDER]
+                if known != sorted(known):
+                    problems.append(f"{part}: {tags}")
+    return problems
+
+
+def test_paragraph_properties_follow_the_schema_order_in_documents_handbook_and_redline(tmp_path):
+    profile = valid_profile(CATALOG, "gb", "registered-society")
+    context = {**template_context(profile, CATALOG), "build": "review"}
+    docs = render_documents(profile, CATALOG, context)
+    written = write_documents(docs, tmp_path, CATALOG, context, formats=("docx",))
+    from coopkit.amend import ClauseChange, redline_docx_writer
+    from coopkit.wordprocessing import DocxMeta
+
+    change = ClauseChange("board", "The Board", "6.1", "6.2", [[("=", "of "), ("-", "3"), ("+", "5"), ("=", " directors")]],
+                          "Article 6")
+    redline = tmp_path / "redline.docx"
+    redline_docx_writer("Redline", [change], {"redline_intro": "intro"}, context["document_date"])(
+        redline, DocxMeta(title="t", language="en", date=context["document_date"], author="a", provenance="p"))
+    for path in [*written, redline]:
+        assert ppr_order_problems(path) == [], path.name
+
+
 def test_docx_bytes_are_the_same_on_every_run(tmp_path):
     profile = valid_profile(CATALOG, "de", CATALOG.jurisdiction("de").forms[0].id)
     context = {**template_context(profile, CATALOG), "build": "final"}

@@ -111,9 +111,10 @@ def base_document(meta: DocxMeta) -> Document:
         note.base_style = styles["Normal"]
         note.font.size = Pt(9)
         note.font.color.rgb = RGBColor(0x33, 0x44, 0x66)
-        note.paragraph_format.left_indent = Pt(18)
+        # w:shd before w:ind, as the schema orders them (Word asks to repair a file that does not)
         note.element.get_or_add_pPr().append(parse_xml(
             f'<w:shd {nsdecls("w")} w:val="clear" w:color="auto" w:fill="EEF2F8"/>'))
+        note.paragraph_format.left_indent = Pt(18)
         mark = styles.add_style(MARK_STYLE, WD_STYLE_TYPE.PARAGRAPH)
         mark.base_style = styles["Normal"]
         mark.font.size = Pt(9)
