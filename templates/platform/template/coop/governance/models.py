@@ -17,6 +17,11 @@ OPTION_TOOLS = (POLL, DOT, RANKED)
 FROZEN_FIELDS = ("title", "text", "kind", "decision_tool", "options", "opens_at", "closes_at", "rules", "secret")
 
 
+def new_salt():
+    """32 hex characters: makes a secret ballot's fingerprint in the audit chain unguessable."""
+    return secrets.token_hex(16)
+
+
 class GeneralMeeting(models.Model):
     AGM, EGM = "agm", "egm"
     KIND_CHOICES = [(AGM, _("Annual general meeting")), (EGM, _("Extraordinary general meeting"))]
@@ -136,7 +141,7 @@ class Vote(AppendOnlyModel):
     member_class = models.CharField(max_length=50)
     choice = models.CharField(_("vote"), max_length=20, blank=True)
     ranking = models.JSONField(_("ranking or dots"), default=list, blank=True)
-    salt = models.CharField(max_length=32, default=secrets.token_hex, editable=False)
+    salt = models.CharField(max_length=32, default=new_salt, editable=False)
     cast_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

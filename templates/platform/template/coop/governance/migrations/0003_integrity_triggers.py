@@ -33,7 +33,7 @@ def _postgresql():
         "CREATE OR REPLACE FUNCTION coop_append_only() RETURNS trigger AS $$ BEGIN "
         "RAISE EXCEPTION '% rows are append-only', TG_TABLE_NAME; END $$ LANGUAGE plpgsql",
         "CREATE OR REPLACE FUNCTION coop_proposal_frozen() RETURNS trigger AS $$ BEGIN "
-        f"IF OLD.opens_at IS NOT NULL AND OLD.opens_at <= now() AND ({changed}) THEN "
+        f"IF OLD.opens_at IS NOT NULL AND OLD.opens_at <= clock_timestamp() AND ({changed}) THEN "
         "RAISE EXCEPTION 'proposal is frozen once voting opens'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql",
         "CREATE TRIGGER governance_proposal_frozen BEFORE UPDATE ON governance_proposal "
         "FOR EACH ROW EXECUTE FUNCTION coop_proposal_frozen()",
@@ -53,14 +53,14 @@ def create(apps, schema_editor):
     make = VENDORS.get(schema_editor.connection.vendor)
     if make:
         for sql in make()[0]:
-            schema_editor.execute(sql)
+            schema_editor.execute(sql, params=None)  # no placeholders: % is literal SQL
 
 
 def drop(apps, schema_editor):
     make = VENDORS.get(schema_editor.connection.vendor)
     if make:
         for sql in make()[1]:
-            schema_editor.execute(sql)
+            schema_editor.execute(sql, params=None)  # no placeholders: % is literal SQL
 
 
 class Migration(migrations.Migration):
