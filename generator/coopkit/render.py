@@ -18,6 +18,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
 from .errors import DataError
+from .i18n import babel_locale, format_factor, format_money, format_num, format_pct, long_date, month_name
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]#|~])")
 
@@ -39,46 +40,6 @@ def _finalize(value: Any) -> Any:
     return md_escape(value)
 
 
-def babel_locale(language: str | None) -> str:
-    """'pt-BR' → 'pt_BR'; unknown or empty → 'en'."""
-    from babel import Locale, UnknownLocaleError
-
-    tag = (language or "en").replace("-", "_")
-    try:
-        Locale.parse(tag)
-    except (UnknownLocaleError, ValueError):
-        return "en"
-    return tag
-
-
-def format_pct(value: float, language: str | None = "en") -> str:
-    """66.67 → '66.67%' (en), '66,67 %' (fr); 50 → '50%'. Up to two decimals."""
-    from babel.numbers import format_percent
-
-    return format_percent(round(float(value) / 100, 4), locale=babel_locale(language), decimal_quantization=False)
-
-
-def format_num(value: float, places: int = 2, language: str | None = "en") -> str:
-    from babel.numbers import format_decimal
-
-    pattern = "#,##0" if float(value).is_integer() else "#,##0." + "0" * places
-    return format_decimal(float(value), format=pattern, locale=babel_locale(language))
-
-
-def format_money(value: float, currency: str, language: str | None = "en") -> str:
-    """An amount as a reader of that language writes it: £1,234.50, 1 234,50 €, R$ 10; whole
-    amounts without cents."""
-    from babel import Locale
-    from babel.numbers import format_currency
-
-    locale = babel_locale(language)
-    amount = float(value)
-    if amount.is_integer():
-        pattern = Locale.parse(locale).currency_formats["standard"].pattern.split(";")[0].replace(".00", "")
-        return format_currency(amount, currency, format=pattern, locale=locale, currency_digits=False)
-    return format_currency(amount, currency, locale=locale)
-
-
 # Filters: the same, in the language of the document being rendered unless one is given.
 @pass_context
 def pct(context, value: float, language: str | None = None) -> str:
@@ -93,47 +54,12 @@ def num(context, value: float, places: int = 2, language: str | None = None) -> 
 @pass_context
 def factor(context, value: float, language: str | None = None) -> str:
     """A multiplier as the document's language writes it, without trailing zeros: 1.5 (en), 1,5 (de), 2."""
-    from babel.numbers import format_decimal
-
-    return format_decimal(float(value), format="#,##0.##", locale=babel_locale(language or context.get("language")))
+    return format_factor(value, language or context.get("language"))
 
 
 @pass_context
 def money(context, value: float, currency: str, language: str | None = None) -> str:
     return format_money(value, currency, language or context.get("language"))
-
-
-def month_name(number: int, language: str = "en") -> str:
-    return dt.date(2000, int(number), 1).strftime("%B") if language.startswith("en") else _MONTHS.get(
-        language.split("-")[0], _MONTHS["en"])[int(number) - 1]
-
-
-_MONTHS = {
-    "en": "January February March April May June July August September October November December".split(),
-    "de": "Januar Februar März April Mai Juni Juli August September Oktober November Dezember".split(),
-    "pt": "janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro dezembro".split(),
-    "es": "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre".split(),
-    "ca": "gener febrer març abril maig juny juliol agost setembre octubre novembre desembre".split(),
-    "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split(),
-    "it": "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre dicembre".split(),
-    "nl": "januari februari maart april mei juni juli augustus september oktober november december".split(),
-    "da": "januar februar marts april maj juni juli august september oktober november december".split(),
-}
-
-
-def long_date(value: dt.date | str, language: str = "en") -> str:
-    """27 November 2026; November 27, 2026 for en_US / en-US; 27. November 2026; 27 de novembro de 2026…"""
-    day = dt.date.fromisoformat(value) if isinstance(value, str) else value
-    month = _MONTHS.get(language.split("-")[0].split("_")[0], _MONTHS["en"])[day.month - 1]
-    if language.replace("-", "_") == "en_US":
-        return f"{month} {day.day}, {day.year}"
-    if language.startswith("en"):
-        return f"{day.day} {month} {day.year}"
-    if language.split("-")[0] in {"de", "da"}:
-        return f"{day.day}. {month} {day.year}"
-    if language.split("-")[0] in {"pt", "es", "ca"}:
-        return f"{day.day} de {month} de {day.year}"
-    return f"{day.day} {month} {day.year}"
 
 
 @pass_context
@@ -251,4 +177,4 @@ def split_front_matter(text: str, where: str) -> tuple[dict, str]:
 
 __all__ = ["Markup", "escape", "markdown_env", "html_env", "markdown_to_html", "render_string",
            "split_front_matter", "md_escape", "format_pct", "format_money", "format_num", "long_date", "month_name",
-           "respell"]
+           "respell", "babel_locale", "format_factor"]  # the formats are i18n.py's (Babel), re-exported
