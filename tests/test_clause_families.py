@@ -33,7 +33,7 @@ PHRASES = {
     "board-procedure": {"en": r"casting vote", "de": r"ausschlaggebende stimme"},
     "member-notices": {"en": r"treated as received", "de": r"gilt als zugegangen"},
     "registers-inspection": {"en": r"inspect", "de": r"einsehen"},
-    "standing-orders": {"en": r"standing order|rules of procedure", "de": r"geschäftsordnung"},
+    "standing-orders": {"en": r"standing order|rules of procedure|polic(y|ies)", "de": r"geschäftsordnung"},
     "worker-membership": {"en": r"probation|candidate", "de": r"probezeit"},
     "discipline-appeal": {"en": r"appeal", "de": r"einspruch"},
     "subchapter-t-consent": {"en": r"written notices? of allocation"},

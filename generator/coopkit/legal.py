@@ -203,7 +203,7 @@ def build_document(
         if kept:
             n = len(numbered) + 1
             first = sum(len(items) for _, _, items in numbered) + 1
-            numbered.append((str(n), _title(article.title, language, where),
+            numbered.append((str(n), respell(_title(article.title, language, where), spelling),
                              [(_clause_number(spec.numbering, n, i, first), c) for i, c in enumerate(kept)]))
     numbers = {c.id: num for _, _, items in numbered for num, c in items}
 
@@ -216,7 +216,8 @@ def build_document(
         return clause_id in numbers
 
     base.update(ref=ref, has_clause=has)
-    title = render_string(markdown_env(dirs, plain=True), _title(spec.title, language, where), base, where + " title")
+    title = render_string(markdown_env(dirs, plain=True), respell(_title(spec.title, language, where), spelling), base,
+                          where + " title")
     base["document_title"] = title
 
     # 2. render bodies (definitions last, once every other clause has declared its terms)
