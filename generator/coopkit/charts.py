@@ -38,6 +38,30 @@ def _clip(text: str, length: int) -> str:
     return text if len(text) <= length else text[: length - 1].rstrip() + "…"
 
 
+def _wrap(text: str, width: int, lines: int = 2) -> list[str]:
+    """Words on up to `lines` lines of at most `width` characters (the last one clipped if need be),
+    so a label fits beside its bar in any language instead of being cut mid-word."""
+    out: list[str] = [""]
+    for word in text.split():
+        candidate = f"{out[-1]} {word}".strip()
+        if len(candidate) <= width or not out[-1]:
+            out[-1] = candidate
+        elif len(out) < lines:
+            out.append(word)
+        else:
+            out[-1] = candidate
+    return [_clip(line, width) for line in out]
+
+
+def _label(x: float, y: float, text: str, width: int, size: float, line_h: float) -> str:
+    """A <text> of one or two lines, vertically centred on y."""
+    lines = _wrap(text, width)
+    top = y - line_h * (len(lines) - 1) / 2
+    spans = "".join(f'<tspan x="{_n(x)}" y="{_n(top + i * line_h)}">{escape(line)}</tspan>'
+                    for i, line in enumerate(lines))
+    return f'<text font-size="{_n(size)}" fill="#1b1b1b">{spans}</text>'
+
+
 def _frame(chart_id: str, title: str, desc: str, width: float, height: float, body: list[str]) -> Markup:
     head = (f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="{escape(chart_id)}" role="img" '
             f'aria-labelledby="{escape(chart_id)}-title {escape(chart_id)}-desc" '
@@ -54,7 +78,7 @@ def _frame(chart_id: str, title: str, desc: str, width: float, height: float, bo
 
 def surplus_chart(bars: list[Bar], *, title: str, desc: str = "", chart_id: str = "chart-surplus") -> Markup:
     """Horizontal bars, one per share of the surplus, each labelled with its percent and amount."""
-    label_w, bar_w, row_h, width = 190.0, 260.0, 26.0, 600.0
+    label_w, bar_w, row_h, width = 190.0, 250.0, 28.0, 600.0
     height = row_h * len(bars) + 12
     body = []
     for i, bar in enumerate(bars):
@@ -62,7 +86,7 @@ def surplus_chart(bars: list[Bar], *, title: str, desc: str = "", chart_id: str 
         length = bar_w * max(0.0, min(bar.value, 100.0)) / 100
         colour = PALETTE[i % len(PALETTE)]
         body += [
-            f'<text x="0" y="{_n(y + 15)}" font-size="10" fill="#1b1b1b">{escape(_clip(bar.label, 34))}</text>',
+            _label(0, y + 14, bar.label, 32, 9.5, 10.5),
             f'<rect x="{_n(label_w)}" y="{_n(y + 3)}" width="{_n(bar_w)}" height="16" fill="#eeeae0"/>',
             f'<rect x="{_n(label_w)}" y="{_n(y + 3)}" width="{_n(length)}" height="16" fill="{colour}"/>',
             f'<text x="{_n(label_w + bar_w + 8)}" y="{_n(y + 15)}" font-size="10" fill="#1b1b1b">'
@@ -95,7 +119,7 @@ def timeline_chart(spans: list[Span], *, title: str, axis_label: str, week: str,
         x = label_w + span.start * scale
         length = max(span.days * scale, 2.0)
         body += [
-            f'<text x="0" y="{_n(y + 12)}" font-size="9" fill="#1b1b1b">{escape(_clip(span.label, 44))}</text>',
+            _label(0, y + 11, span.label, 46, 8, 8.5),
             f'<rect x="{_n(x)}" y="{_n(y + 3)}" width="{_n(length)}" height="12" fill="{colour}" rx="2"/>',
         ]
     desc = desc or "; ".join(f"{s.label}: {s.start}–{s.start + s.days}" for s in spans)
