@@ -128,7 +128,7 @@ def handbook(profile: Profile, out: str | Path, *, overlay: str | Path | None = 
     context = template_context(profile, catalog)
     docs = render_documents(profile, catalog, {**context, "build": "review"})
     with _staging(out) as stage:
-        written = render_handbook(profile, catalog, context, stage, documents=docs, overlays=list(overlays),
+        written = render_handbook(profile, catalog, dict(context), stage, documents=docs, overlays=list(overlays),
                                   language=language, profile_dir=profile_dir, formats=formats)
     return [out / path.name for path in written]
 
@@ -174,7 +174,7 @@ def list_catalog(kind: str, *, catalog: Catalog | None = None) -> list[dict]:
 
 
 def _coverage(profile: Profile, catalog: Catalog) -> list[Problem]:
-    docs = render_rules(profile, catalog, template_context(profile, catalog, draft=True))
+    docs = render_rules(profile, catalog, dict(template_context(profile, catalog, draft=True)))
     form = catalog.jurisdiction(profile.jurisdiction).form(profile.legal_form)
     return [Problem(f"legal/{docs[0].filename if docs else 'rules'}", f"no clause covers the required matter "
                     f"{title!r}", "Add a clause covering it (covers: [" + matter + "])", cite)

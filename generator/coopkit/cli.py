@@ -186,7 +186,8 @@ def render(dest, draft, build, overlay, trust):
     from .pipeline import render_pipeline
     from .run import Timings
 
-    timings, report = Timings(), {}
+    timings = Timings()
+    report: dict = {}
     manifest = render_pipeline(dest, build=build, draft=draft, overlay=overlay, trust=trust, timings=timings,
                                report=report)
     if not report["ran"] and report["platform"] == "unchanged":

@@ -50,6 +50,7 @@ def _emit(model: type[BaseModel], data: dict, indent: int, out: list[str], comme
             _emit(sub, value, indent + 2, out, comments)
         elif isinstance(value, list) and value and isinstance(value[0], dict):
             item_model = _submodel(_list_item(info.annotation))
+            assert item_model is not None, name  # a list of mappings is a list of a section model
             out.append(f"{pad}{name}:{note}")
             for number, item in enumerate(value):
                 lines: list[str] = []

@@ -87,15 +87,15 @@ class TrackedDict(dict):
         note(self._path)
         return super().__iter__()
 
-    def keys(self):  # type: ignore[override]
+    def keys(self):
         note(self._path)
         return super().keys()
 
-    def values(self):  # type: ignore[override]
+    def values(self):
         note(self._path)
         return super().values()
 
-    def items(self):  # type: ignore[override]
+    def items(self):
         note(self._path)
         return super().items()
 
@@ -107,7 +107,7 @@ class TrackedDict(dict):
         note(self._path)
         return super().__eq__(other)
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__ = None
 
 
 class TrackedList(list):
@@ -144,7 +144,7 @@ class TrackedList(list):
         self._read()
         return super().__eq__(other)
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__ = None
 
 
 def value_at(data: Any, path: str) -> Any:

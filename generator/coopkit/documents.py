@@ -25,7 +25,7 @@ def render_documents(profile: Profile, catalog: Catalog, context: dict, *, build
             for member_class in classes:
                 rendered.append(build_document(
                     catalog, jurisdiction, form, spec, context, language=language, build=build,
-                    overlay=overlay, member_class=member_class, translation_of=translation_of, drop=drop,
+                    overlay=overlay, member_class=member_class, translation_of=translation_of, drop=set(drop),
                 ))
     return rendered
 
@@ -49,7 +49,7 @@ def document_html(doc: RenderedDocument, catalog: Catalog, context: dict, overla
     css = "\n".join(p.read_text(encoding="utf-8") for p in _stylesheets(catalog, overlay))
     notice = ""
     if doc.translation_of:
-        names = strings.get("language_names", {})
+        names: dict = strings.get("language_names") or {}  # type: ignore[assignment]
         notice = strings["translation_notice"].format(language=names.get(doc.translation_of, doc.translation_of))
     env = html_env([p for p in search if p])
     return env.get_template("layout.html").render(

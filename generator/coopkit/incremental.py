@@ -45,7 +45,7 @@ class State:
         if not isinstance(raw, dict) or raw.get("version") != STATE_VERSION:
             return cls()
         try:
-            steps = {k: StepState(v["key"], list(v["reads"]), {f: tuple(s) for f, s in v["files"].items()},  # type: ignore[misc]
+            steps = {k: StepState(v["key"], list(v["reads"]), {f: tuple(s) for f, s in v["files"].items()},
                                   dict(v.get("meta", {}))) for k, v in raw.get("steps", {}).items()}
         except (KeyError, TypeError, AttributeError):
             return cls()

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, mo
 
 from .deps import WHOLE, note, recording
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION: Literal[1] = 1
 MAX_NAME_LENGTH = 160  # Companies House and most registrars refuse longer names
 
 CoopType = Literal["worker", "multi-stakeholder", "consumer", "producer"]

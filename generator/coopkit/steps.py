@@ -92,9 +92,7 @@ def plan(run: Run, planned: list[Planned], formats: dict[str, tuple[str, ...]] |
     for doc in planned:
         groups.setdefault(f"legal/{doc.spec.id}.{doc.language}", []).append(doc)
     for step_id, docs in groups.items():
-        steps.append(Step(step_id, legal_trees,
-                          lambda work, docs=docs, step_id=step_id: _legal(work, step_id, docs,
-                                                                          formats.get("legal", LEGAL_FORMATS))))
+        steps.append(Step(step_id, legal_trees, _legal_step(step_id, docs, formats.get("legal", LEGAL_FORMATS))))
     from .filing import pack_step  # issue #14: legal/.profile.yml (for `amend`), legal/filing/, legal/signing/ (final)
 
     steps.append(Step("legal/packs", (catalog.legal, catalog.handbook / "fonts", *run.overlays), pack_step,
@@ -102,6 +100,10 @@ def plan(run: Run, planned: list[Planned], formats: dict[str, tuple[str, ...]] |
     steps.append(Step("README.md", (catalog.templates / "dest-readme",), _readme,
                       extra=lambda work: [work.summaries.get(s, []) for s in sorted(groups)]))
     return steps
+
+
+def _legal_step(step_id: str, docs: list[Planned], formats: tuple[str, ...]) -> Callable[[Work], list[str]]:
+    return lambda work: _legal(work, step_id, docs, formats)
 
 
 # ── the steps ────────────────────────────────────────────────────────────────────────────────
