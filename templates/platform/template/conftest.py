@@ -95,3 +95,11 @@ def without_db_guards(db):
         with connection.cursor() as cursor:
             for sql in make()[1]:
                 cursor.execute(sql)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Cached page fragments are keyed by database state; each test starts with an empty cache."""
+    from django.core.cache import cache
+
+    cache.clear()

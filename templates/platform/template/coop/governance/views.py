@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Max
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +20,10 @@ from .models import DOT, OPTION_TOOLS, RANKED, BoardDecision, GeneralMeeting, Pr
 @role_required(MEMBER)
 def proposals(request):
     services.close_due()
+    state = Proposal.objects.aggregate(n=Count("id"), last=Max("id"), opened=Count("opens_at"), decided=Count("result"))
     return render(request, "governance/index.html", {
+        # the list's rows are cached per page and language until a proposal is added, opened or decided
+        "list_version": "-".join(str(state[k]) for k in ("n", "last", "opened", "decided")),
         "proposals": paginate(request, Proposal.objects.select_related("result")),
         "meetings": GeneralMeeting.objects.all()[:20],
         "decisions": BoardDecision.objects.all()[:20],
@@ -179,6 +183,7 @@ def meeting(request, pk):
 def audit_trail(request):
     intact, verified_up_to = verify_incrementally()
     return render(request, "governance/audit.html", {
+        "head_seq": AuditEntry.objects.order_by("-seq").values_list("seq", flat=True).first() or 0,
         "entries": paginate(request, AuditEntry.objects.order_by("-seq").only("seq", "created_at", "actor", "action", "hash")),
         "intact": intact, "verified_up_to": verified_up_to, "checkpoint": integrity.latest_checkpoint(),
     })

@@ -38,7 +38,8 @@ def test_negative_hours_are_refused_by_the_form_and_the_database(make_member, cl
         PatronageRecord.objects.create(member=member, hours=Decimal(-5))
 
 
-def test_approval_by_a_second_member_or_the_board(make_member, client):
+def test_approval_by_a_second_member_or_the_board(make_member, client, rules):
+    rules("surplus", patronage_basis="hours")
     worker, colleague, board = make_member(), make_member(), make_member(roles=[BOARD])
     record = services.report_hours(worker.user, date=timezone.localdate(), hours=Decimal(6), description="Rides")
     assert record.status == PENDING and services.patronage_for_year(record.date.year) == {}
