@@ -1,7 +1,7 @@
 #!/bin/sh
 # Read Docker/Swarm secrets (FILE-suffixed variables), migrate, register the founders, then start.
 set -e
-for var in DJANGO_SECRET_KEY DB_PASSWORD; do
+for var in DJANGO_SECRET_KEY DB_PASSWORD COOP_CHECKPOINT_KEY DJANGO_EMAIL_HOST_PASSWORD; do
   file_var="${var}_FILE"
   eval file_path="\${$file_var:-}"
   if [ -n "$file_path" ] && [ -f "$file_path" ]; then
