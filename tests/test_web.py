@@ -92,22 +92,19 @@ def complete(page, base: str, answers: dict[str, str], wrong: list[tuple[str, st
 
 def generate(page) -> None:
     page.get_by_role("button", name="Write the co-op").click()
-    page.wait_for_load_state("domcontentloaded")
-    for _ in range(600):  # the page refreshes itself every 2 s while the co-op is written
-        heading = page.inner_text("h1")
-        if heading in ("Your co-op is ready.", "The co-op could not be written"):
-            break
-        page.wait_for_timeout(500)
-        page.goto(page.url)
+    # the progress page refreshes itself (a Refresh header: no JavaScript) until the co-op is written
+    done = re.compile("Your co-op is ready.|The co-op could not be written")
+    page.locator("h1", has_text=done).wait_for(timeout=900_000)
     assert page.inner_text("h1") == "Your co-op is ready.", page.inner_text("main")
 
 
 GB = {"legal_form": "registered-society", "name": "Web Pedals", "sector": "delivery", "region": "Leeds",
       "registered_office": "1 High Street, Leeds LS1 1AA", "founders": "3", "founders.0.name": "Ana Silva",
-      "founders.1.name": "Ben Okafor", "founders.2.name": "Cleo Martin"}
+      "founders.1.name": "Ben Okafor", "founders.2.name": "Cleo Martin", "governance.special_majority_percent": "75"}
 TX = {"name": "Lone Star Web", "sector": "ride-hailing", "region": "Austin",
       "registered_office": "100 Congress Ave, Austin TX 78701", "registered_agent": "Dee Jones", "founders": "2",
-      "founders.0.name": "Dee Jones", "founders.1.name": "Eli Park", "governance.board_size": "2"}
+      "founders.0.name": "Dee Jones", "founders.1.name": "Eli Park", "founders.0.address": "1 Elm St, Austin TX",
+      "founders.1.address": "2 Elm St, Austin TX", "governance.board_size": "2", "capital.interest_cap_percent": "8"}
 
 
 @browser_needed
