@@ -27,7 +27,7 @@ ROLES = ("founders", "directors", "secretary", "chair", "three-founders", "each-
          "organizers", "board-chair")
 FIELDS = ("name", "legal_form", "registered_office", "region", "objects", "founders", "directors", "secretary",
           "member_classes", "capital", "board_size", "financial_year", "email", "sector", "date", "registrar",
-          "members_count", "duration")
+          "members_count", "duration", "registered_agent")
 
 Text = dict[str, str]
 
@@ -179,7 +179,9 @@ def field_values(profile: Any, context: dict, form: LegalForm, words: dict, lang
         "registered_office": coop.registered_office or words["to_fill"],
         "region": coop.region or words["to_fill"],
         "objects": " ".join((coop.purpose or "").split()) or words["to_fill"],
-        "founders": "; ".join(f"{f.name} <{f.email}>" if f.email else f.name for f in coop.founders),
+        "founders": "; ".join(", ".join(x for x in (f.name, getattr(f, "address", ""), f.email or "") if x)
+                              for f in coop.founders),
+        "registered_agent": getattr(coop, "registered_agent", "") or words["to_fill"],
         "directors": ", ".join(people(coop, "directors")),
         "secretary": ", ".join(people(coop, "secretary")),
         "member_classes": classes,
