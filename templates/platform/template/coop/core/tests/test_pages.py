@@ -94,3 +94,9 @@ def test_demo_data_loads(client):
 
 def test_rules_page_shows_the_rules_title(client):
     assert escape(profile.current().rules_title) in client.get(reverse("rules")).content.decode()
+
+
+def test_the_committed_migrations_match_the_models():
+    from django.core.management import call_command
+
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)  # exits (SystemExit) when a migration is missing
