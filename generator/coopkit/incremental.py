@@ -1,4 +1,4 @@
-"""The state that makes `coopkit render` incremental, in DEST/.coopkit/state.json.
+"""The state that makes `coopkit render` incremental, kept in DEST/manifest.json under "render_state".
 
 Kept light on purpose (standard library only): `up_to_date()` answers "is there nothing to do?"
 from file sizes, modification times and the bytes of coop.yml, before coopkit loads its catalog, so
@@ -15,7 +15,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-STATE_FILE = ".coopkit/state.json"
+STATE_FILE = "manifest.json"  # the state is one key of the manifest: DEST gets no other file
+STATE_KEY = "render_state"
 STATE_VERSION = 1
 PACKAGE = Path(__file__).resolve().parent
 
@@ -39,8 +40,8 @@ class State:
     def load(cls, dest: Path) -> State:
         path = dest / STATE_FILE
         try:
-            raw = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            raw = json.loads(path.read_text(encoding="utf-8")).get(STATE_KEY)
+        except (OSError, ValueError, AttributeError):
             return cls()
         if not isinstance(raw, dict) or raw.get("version") != STATE_VERSION:
             return cls()
@@ -52,10 +53,10 @@ class State:
         return cls(steps, str(raw.get("run_key", "")), str(raw.get("platform_answers", "")),
                    list(raw.get("overlays", [])))
 
-    def save(self, dest: Path) -> None:
-        data = {"version": STATE_VERSION, "run_key": self.run_key, "platform_answers": self.platform_answers,
+    def as_dict(self) -> dict[str, Any]:
+        """For manifest.json's "render_state"."""
+        return {"version": STATE_VERSION, "run_key": self.run_key, "platform_answers": self.platform_answers,
                 "overlays": self.overlays, "steps": {k: asdict(v) for k, v in sorted(self.steps.items())}}
-        atomic_write(dest / STATE_FILE, json.dumps(data, indent=1, sort_keys=True) + "\n")
 
 
 def atomic_write(path: Path, text: str) -> bool:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .incremental import State, atomic_write, code_fingerprint, run_key, stat_of, tree_fingerprint, up_to_date
+from .incremental import STATE_KEY, State, atomic_write, code_fingerprint, run_key, stat_of, tree_fingerprint, up_to_date
 from .run import Run, Timings
 
 MANIFEST = "manifest.json"
@@ -61,10 +61,10 @@ def new_pipeline(run: Run, stage: Path, *, workers: int | None = None, overlay_o
     state.platform_answers, state.overlays = answers, [str(o) for o in run.overlays]
     with run.timings.stage("manifest"):
         manifest = _manifest(stage, run, provenance)
+        state.run_key = run_key(stage, render_options(run.build, run.draft, overlay_option),
+                                data_trees(catalog.root), state)
+        manifest[STATE_KEY] = state.as_dict()
         atomic_write(stage / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
-    state.run_key = run_key(stage, render_options(run.build, run.draft, overlay_option),
-                            data_trees(catalog.root), state)
-    state.save(stage)
     return manifest
 
 
@@ -112,10 +112,10 @@ def render_pipeline(dest: Path, *, build: str, draft: bool, overlay: str | Path 
         shutil.rmtree(stage, ignore_errors=True)
     state.platform_answers, state.overlays = answers, [str(o) for o in run.overlays]
     manifest = _manifest(dest, run, _platform_provenance(dest / "platform"))
+    state.run_key = run_key(dest, options, data_trees(catalog.root), state)
+    manifest[STATE_KEY] = state.as_dict()
     if atomic_write(dest / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"):
         outcome.written.append(MANIFEST)
-    state.run_key = run_key(dest, options, data_trees(catalog.root), state)
-    state.save(dest)
     report.update(ran=outcome.ran, skipped=outcome.skipped, written=sorted(outcome.written),
                   removed=sorted(outcome.removed), platform=outcome.platform)
     return manifest
@@ -138,7 +138,7 @@ def _manifest(root: Path, run: Run, platform: dict | None) -> dict:
     files = {}
     for path in sorted(p for p in root.rglob("*") if p.is_file()):
         rel = path.relative_to(root).as_posix()
-        if rel == MANIFEST or rel.startswith(("platform/.git/", ".coopkit/", ".coopkit-render-")):
+        if rel == MANIFEST or rel.startswith(("platform/.git/", ".coopkit-render-")):
             continue
         files[rel] = hashlib.sha256(path.read_bytes()).hexdigest()
     return {"coopkit_version": __version__, "profile_hash": run.profile.digest(), "build": run.build,

@@ -2,7 +2,7 @@
 
 A step's key is a hash of what it reads: the profile fields it used last time (recorded while it
 rendered, deps.py), the data folders and code it renders with, and the run's options. A step whose
-key and files are unchanged does not run. The keys live in DEST/.coopkit/state.json.
+key and files are unchanged does not run. The keys live in DEST/manifest.json ("render_state").
 
     new:     plan → run every step into a staging folder → coop.yml, manifest → move into place
     render:  plan → run the steps whose key changed into a staging folder → install the changed files
@@ -263,9 +263,18 @@ def platform_answers(run: Run) -> tuple[str, str, str]:
                "rules_markdown": rules.markdown, "sector": run.sector.id,
                "vocabulary": run.context["vocab"].model_dump(exclude={"i18n"}),
                "template": tree_fingerprint(run.catalog.templates / "platform"), "coopkit": __version__,
-               "platform_template": str(run.profile.platform_template or "")}
+               "platform_template": str(run.profile.platform_template or ""),
+               "its_files": _template_fingerprint(run.profile.platform_template)}
     digest = hashlib.sha256(json.dumps(answers, sort_keys=True, default=str).encode()).hexdigest()
     return rules.title, rules.markdown, digest
+
+
+def _template_fingerprint(template: str | None) -> str:
+    """An incubator's own template: a new version of it (new files or commits) is a reason to update."""
+    if not template or not Path(template).is_dir():
+        return ""
+    head = Path(template) / ".git" / "HEAD"
+    return tree_fingerprint(Path(template)) + (head.read_text(encoding="utf-8") if head.is_file() else "")
 
 
 __all__ = ["STATE_FILE", "Outcome", "Planned", "Step", "Work", "atomic_write", "install", "plan", "plan_documents",
