@@ -9,6 +9,7 @@ Every language uses the same numbers and the same ids; only the words differ.
 from __future__ import annotations
 
 import base64
+import html as html_lib
 import datetime as dt
 import math
 import re
@@ -472,7 +473,7 @@ def render_chapters(chapters: list[Chapter], catalog: Catalog, context: dict, ov
             html = html.replace(f"<p>{token}{name}</p>", f'<figure class="chart">{svg}</figure>')
         if token in html:
             raise DataError(f"{chapter.path}: chart() must stand alone in its own paragraph, not inside a list or table.")
-        sections = [{"id": m[1], "text": _TAG.sub("", m[2]).strip()} for m in _H2.finditer(html)]
+        sections = [{"id": m[1], "text": html_lib.unescape(_TAG.sub("", m[2]).strip())} for m in _H2.finditer(html)]
         out.append({"id": chapter.id, "number": chapter.number, "title": _plain(title),
                     "css_class": chapter.css_class, "html": Markup(html), "sections": sections})
     return out
