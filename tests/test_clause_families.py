@@ -227,6 +227,9 @@ def test_german_factors_and_citations_read_as_german():
     assert "mit 1,5 multipliziert" in satzung.markdown and "mit 0,6" in satzung.markdown
     assert "1.5" in english.markdown and "1,5" not in english.markdown
     assert "(§ 3 GenG)" in satzung.markdown and "GenG §" not in satzung.markdown.replace("GenG §§ 54", "")
+    # the form's German defaults (objects, beneficiary) are in English in the translation
+    assert "Eine faire" in satzung.markdown and "Eine faire" not in english.markdown
+    assert "To run a fair, democratic platform" in english.markdown and "Genossenschaftswesens" not in english.markdown
     # the elected representative is named in both genders
     assert "eine Bevollmächtigte oder einen Bevollmächtigten" in satzung.markdown
 
