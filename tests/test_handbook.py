@@ -11,13 +11,20 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from conftest import EXAMPLE
 from coopkit import profile as P
 from coopkit.catalog import Catalog
 from coopkit.context import template_context
-from coopkit.handbook import (handbook_html, handbook_language, largest_remainder, meeting_calendar,
-                              ordinary_needed, quorum, render_handbook, special_needed)
-
-from conftest import EXAMPLE
+from coopkit.handbook import (
+    handbook_html,
+    handbook_language,
+    largest_remainder,
+    meeting_calendar,
+    ordinary_needed,
+    quorum,
+    render_handbook,
+    special_needed,
+)
 
 CATALOG = Catalog()
 MIN_PAGES = 30  # the bar: 30+ pages in every language

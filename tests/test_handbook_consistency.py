@@ -6,14 +6,13 @@ import re
 
 import pytest
 
+from conftest import EXAMPLE
 from coopkit import profile as P
 from coopkit.catalog import Catalog
 from coopkit.context import template_context
 from coopkit.errors import DataError
 from coopkit.handbook import handbook_html
 from coopkit.handbook_plan import check_consistency
-
-from conftest import EXAMPLE
 
 CATALOG = Catalog()
 
@@ -91,7 +90,8 @@ def test_the_agm_is_checked_against_the_legal_deadline():
 
 @pytest.fixture()
 def figures():
-    from coopkit.handbook import figures as compute, load_words
+    from coopkit.handbook import figures as compute
+    from coopkit.handbook import load_words
     profile = example()
     context = template_context(profile, CATALOG)
     words = load_words(CATALOG, "en")

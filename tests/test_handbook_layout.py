@@ -16,7 +16,6 @@ from pypdf import PdfReader
 from coopkit.catalog import Catalog
 from coopkit.context import template_context
 from coopkit.handbook import handbook_html, languages, render_handbook
-
 from test_handbook_languages import jurisdiction_profile
 
 CATALOG = Catalog()

@@ -13,7 +13,6 @@ import yaml
 from coopkit.catalog import Catalog
 from coopkit.context import template_context
 from coopkit.handbook import handbook_html, handbook_language
-
 from test_handbook_languages import jurisdiction_profile
 
 CATALOG = Catalog()

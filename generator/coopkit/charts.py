@@ -149,10 +149,11 @@ def cash_chart(bars: list[Bar], *, title: str, axis_label: str, desc: str = "",
                  f'fill="{colour}"/>',
                  f'<text x="{_n(x + col * 0.35)}" y="{_n(top + plot_h + 12)}" font-size="8" fill="#5a5a5a" '
                  f'text-anchor="middle">{escape(bar.label)}</text>']
-    for bar, y in ((highest, top + 6), (lowest, top + plot_h)):
-        if bar is not None:
+    ends: list[tuple[Bar | None, float]] = [(highest, top + 6), (lowest, top + plot_h)]
+    for end, y in ends:
+        if end is not None:
             body.append(f'<text x="{_n(left - 6)}" y="{_n(y)}" font-size="8" fill="#1b1b1b" '
-                        f'text-anchor="end">{escape(_clip(bar.note, 18))}</text>')
+                        f'text-anchor="end">{escape(_clip(end.note, 18))}</text>')
     body.append(f'<text x="{_n(left + plot_w / 2)}" y="{_n(top + plot_h + 26)}" font-size="8" fill="#5a5a5a" '
                 f'text-anchor="middle">{escape(axis_label)}</text>')
     desc = desc or "; ".join(f"{b.label}: {b.note}" for b in bars)

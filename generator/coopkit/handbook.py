@@ -9,8 +9,8 @@ Every language uses the same numbers and the same ids; only the words differ.
 from __future__ import annotations
 
 import base64
-import html as html_lib
 import datetime as dt
+import html as html_lib
 import math
 import re
 import secrets
@@ -224,9 +224,10 @@ def meeting_calendar(start: dt.date, agm_month: int, notice_days: int) -> list[d
 
 
 def _sample_patronage(basis: str, count: int) -> list[Decimal]:
-    samples = {"hours": [420, 385, 310, 262, 198, 150, 96, 64],
+    table: dict[str, list] = {"hours": [420, 385, 310, 262, 198, 150, 96, 64],
                "revenue": ["18250.00", "14730.50", "11020.25", "9640.00", "6210.75", "4100.00", "2590.40", "1200.00"],
-               "transactions": [612, 540, 433, 377, 298, 180, 121, 75]}[basis]
+               "transactions": [612, 540, 433, 377, 298, 180, 121, 75]}
+    samples = table[basis]
     return [Decimal(str(samples[i % len(samples)])) for i in range(count)]
 
 
@@ -255,7 +256,7 @@ def figures(profile: Profile, context: dict, words: dict, language: str, documen
             return own.labels.get(language) or own.labels.get(language.split("-")[0]) or c.label
         return c.label
 
-    plan = []
+    plan: list[dict] = []
     for c in classes:
         holders = [f for f in profile.founders if f.member_class == c.id]
         shares = sum(f.shares for f in holders)
@@ -289,9 +290,9 @@ def figures(profile: Profile, context: dict, words: dict, language: str, documen
     if not founders:
         weights.append(Fraction(str(split.patronage_percent)) / 100)
     amounts = largest_remainder(surplus_amount, weights)
-    fund_rows = [{"id": key, "label": strings["funds"][key], "percent": p, "amount": a}
+    fund_rows: list[dict] = [{"id": key, "label": strings["funds"][key], "percent": p, "amount": a}
                  for (key, p), a in zip(funds, amounts, strict=False)]
-    patronage_rows = [{"name": f.name, "class_id": f.member_class, "quantity": q, "amount": a}
+    patronage_rows: list[dict] = [{"name": f.name, "class_id": f.member_class, "quantity": q, "amount": a}
                       for f, q, a in zip(founders, quantities, amounts[len(funds):], strict=False)]
     patronage_pool = sum((r["amount"] for r in patronage_rows), Decimal(0)) if founders else amounts[-1]
 
@@ -497,7 +498,8 @@ def _logo(profile: Profile, overlays: list[Path], profile_dir: Path | None) -> s
 
 
 def handbook_html(profile: Profile, catalog: Catalog, context: dict, *, documents: list | None = None,
-                  overlays: list[Path] = (), language: str = "en", profile_dir: Path | None = None) -> str:
+                  overlays: list[Path] | tuple[Path, ...] = (), language: str = "en",
+                  profile_dir: Path | None = None) -> str:
     words = load_words(catalog, language)
     ctx = {**context, "language": language, "words": words, "s": words["strings"],
            "form": context["form"].localized(language), "jurisdiction": context["jurisdiction"].localized(language),

@@ -10,6 +10,7 @@ import math
 import re
 from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
+from typing import Any
 
 from ._yaml import read_yaml_file
 from .errors import DataError
@@ -53,7 +54,8 @@ def business(profile, root: Path, capital_total: Decimal, fees: Decimal) -> dict
     break_even = math.ceil(fixed / contribution) if contribution > 0 else None
     # the commission that would cover every cost at the end-of-year volume
     needed_pct = ((fixed / orders_12 + variable) / value * 100).quantize(Decimal("0.1"))
-    rows, cash, low = [], capital_total - fees, capital_total - fees
+    rows: list[dict[str, Any]] = []
+    cash = low = capital_total - fees
     for month in range(1, 13):
         orders = round(orders_12 * (0.1 + 0.9 * (month - 1) / 11))
         revenue = commission * orders
@@ -118,7 +120,7 @@ def compliance(profile, form_id: str, root: Path, registered: dt.date) -> dict:
     year_end = dt.date(registered.year, 12, 31)
     if (year_end - registered).days < 90:  # a first year of under three months runs to the next 31 December
         year_end = dt.date(registered.year + 1, 12, 31)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for item in items:
         rows.append({**item, "date": _after(year_end, int(item["months"]), int(item.get("days", 0))),
                      "every": int(item.get("every", 1)), "confirmed": item.get("confirmed", True)})
