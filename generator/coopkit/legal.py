@@ -172,7 +172,7 @@ class _Recorder:
 def build_document(
     catalog: Catalog, jurisdiction: Jurisdiction, form: LegalForm, spec: DocumentSpec, context: dict,
     *, language: str, build: str, overlay: Path | None = None, member_class: dict | None = None,
-    translation_of: str | None = None, drop: set[str] = frozenset(),
+    translation_of: str | None = None, drop: frozenset[str] = frozenset(),
 ) -> RenderedDocument:
     """Render one document: evaluate conditions, number, render clauses, assemble Markdown."""
     where = f"{jurisdiction.id}/{spec.id} ({language})"
