@@ -205,3 +205,16 @@ def test_the_english_translation_translates_the_forms_default_objects_and_benefi
     assert defaults["purpose"].rstrip(".") in official.markdown
     assert "To run a fair, democratic platform owned and governed by the people who work on it and use it." \
         in english.markdown
+
+
+def test_the_english_translation_lists_statutory_matters_and_facts_in_english(rendered):
+    jid, fid, _, _, docs = rendered
+    form = CATALOG.jurisdiction(jid).form(fid)
+    english_form = form.localized("en")
+    _, english = rules_pair(docs)
+    for matter, translated in zip(form.matters, english_form.matters, strict=True):
+        assert translated.title != matter.title, (jid, matter.id)
+        assert f"| {translated.title} (" in english.markdown.replace("\\", ""), (jid, matter.id)
+    for fact_id, fact in form.facts.items():
+        if not fact.confirmed:
+            assert english_form.facts[fact_id].text != fact.text, (jid, fact_id)
