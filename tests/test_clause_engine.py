@@ -94,7 +94,7 @@ def tiny(tmp_path):
 
 def render(catalog, method, build="review", name="Tiny Co"):
     answers = {"name": name, "sector": "delivery", "jurisdiction": "gb", "founders": founders(3),
-               "governance": {"decision_method": method}}
+               "registered_office": "1 High Street, Leeds LS1 1AA", "governance": {"decision_method": method}}
     profile = P.validate(P.resolve(answers, catalog), catalog)
     jurisdiction = catalog.jurisdiction("gb")
     form = jurisdiction.form(None)
@@ -140,7 +140,7 @@ def test_a_reference_to_a_dropped_clause_is_a_data_error(tiny):
     with pytest.raises(DataError, match="t-target"):
         jurisdiction = tiny.jurisdiction("gb")
         profile = P.validate(P.resolve({"name": "N", "sector": "delivery", "jurisdiction": "gb",
-                                        "founders": founders(3)}, tiny), tiny)
+                                        "registered_office": "1 High Street", "founders": founders(3)}, tiny), tiny)
         legal.build_document(tiny, jurisdiction, jurisdiction.form(None),
                              legal.document_spec(tiny, jurisdiction, "tiny"), template_context(profile, tiny),
                              language="en", build="final", drop={"t-target"})

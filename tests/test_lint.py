@@ -175,3 +175,11 @@ def test_a_broken_profile_is_refused_by_the_cli(path, tmp_path):
     assert made.returncode == 3, made.stdout + made.stderr
     assert f"  - {field}: " in made.stderr and cite in made.stderr, made.stderr
     assert not dest.exists()
+
+
+def test_a_one_word_name_inside_a_longer_word_is_not_glued():
+    profile = PROFILE.model_copy(update={"founders": [f.model_copy(update={"name": "Ben"}) for f in PROFILE.founders]})
+    assert kinds(doc("The Co-operative and Community Benefit Societies Act 2014."), profile=profile) == []
+    pipe = PROFILE.model_copy(update={"name": "Pipe Co"})
+    assert kinds(doc("Pipe Co-operative rules. Pipe Co Limited."), profile=pipe) == []
+    assert kinds(doc("Pipe Colimited"), profile=pipe) == ["a value glued to the next word"]

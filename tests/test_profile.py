@@ -13,7 +13,8 @@ from conftest import EXAMPLE, ROOT, founders
 
 
 def resolved(catalog, **answers):
-    base = {"name": "Test Co", "sector": "delivery", "jurisdiction": "gb", "founders": founders(3)}
+    base = {"name": "Test Co", "sector": "delivery", "jurisdiction": "gb", "founders": founders(3),
+            "registered_office": "1 High Street, Leeds LS1 1AA"}
     return P.resolve({**base, **answers}, catalog)
 
 

@@ -89,8 +89,10 @@ def lint_markdown(document: str, markdown: str, language: str, profile: Profile,
     """Every finding in one document's Markdown."""
     allowed = {t.casefold() for t in to_confirm}
     numbers = profile_numbers(profile)
-    glued_values = [v for v in {profile.name, profile.region, profile.registered_office,
-                                *[f.name for f in profile.founders]} if v and len(v) > 2]
+    # values of several words (or with a digit): a single word such as "Ben" is also the start of "Benefit"
+    glued_values = sorted(v for v in {profile.name, profile.region, profile.registered_office,
+                                      *[f.name for f in profile.founders]}
+                          if v and len(v) > 2 and (" " in v.strip() or any(c.isdigit() for c in v)))
     findings: list[Finding] = []
 
     def add(clause: str, kind: str, text: str, match: re.Match, fix: str) -> None:
@@ -116,7 +118,7 @@ def lint_markdown(document: str, markdown: str, language: str, profile: Profile,
             add(clause, "a value glued to the next word", text, match, "Put a space between the value and the word")
         for value in glued_values:
             escaped = re.escape(value.replace("[", "\\[").replace("]", "\\]"))
-            for match in re.finditer(rf"(?<=[^\W\d_]){escaped}|{escaped}(?=[^\W\d_])", text):
+            for match in re.finditer(rf"(?<=[^\W\d_]){escaped}(?!\w)|(?<!\w){escaped}(?=[^\W\d_])", text):
                 add(clause, "a value glued to the next word", text, match, "Put a space between the value and the word")
         for match in _PERCENT.finditer(text):
             number = _parse_number(match.group(1))

@@ -223,6 +223,8 @@ class InterviewState:
             for key, spec in q.item.items():
                 if spec.get("when") == "share_capital" and not share_capital:
                     continue
+                if spec.get("when") not in (None, "share_capital") and not self._when(spec["when"], view, key):
+                    continue  # e.g. an address only where a filing prints the founders' addresses
                 step = self._step(q, f"founders.{i}.{key}", f"founders.{key}", spec.get("type", "str"),
                                   spec.get("help", key), view, answers, item=spec, n=i + 1)
                 if key == "member_class" and len(step.choices) <= 1:
