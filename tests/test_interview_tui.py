@@ -164,7 +164,7 @@ GB = [
     ("How many founding members", "2", ("at least 3 founding members", "CCBSA 2014 s.2(2)(b)")),
     ("How many founding members", "3", ()),
     ("Founder 1's full name", "Ana Silva", ()),
-    ("Founder 1's email", "ana@", ("founders.0.email: is not a valid email address",)),
+    ("Founder 1's email", "ana@", ("Founder 1's email (optional): is not a valid email address",)),
     ("Founder 1's email", "ana@example.org", ()),
     ("Founder 2's full name", "Ben Okafor", ()),
     ("Founder 3's full name", "Cleo Martin", ()),

@@ -475,6 +475,14 @@ class InterviewState:
                 found.append((problem, reads))
         return found
 
+    def say(self, problem: Problem, plan: list[Step] | None = None) -> str:
+        """A problem as the founders read it: the question's own words (1-based: "Founder 1's email")
+        instead of the profile path (founders.0.email)."""
+        for step in plan if plan is not None else self.plan(single=True):
+            if step.key == problem.field:
+                return str(Problem(step.text.rstrip("?: "), problem.message, problem.fix, problem.cite))
+        return str(problem)
+
     def submit(self, step: Step, text: str) -> list[str]:
         """Read and check a typed answer; keep it and return [] if it holds, else the messages."""
         try:
@@ -485,12 +493,12 @@ class InterviewState:
         problems = self._problems(step, trial)
         siblings = self._siblings(step, problems)
         if problems and not siblings:
-            return [str(p) for p, _ in problems]
+            return [self.say(p) for p, _ in problems]
         self.answers = trial
         self.history.append(step.key)
         for key in siblings:  # a rule on every founder's answer: ask those again, offering what was said
             self.forget(key)
-        self.notices = [str(p) for p, _ in problems]
+        self.notices = [self.say(p) for p, _ in problems]
         self.imply()
         return []
 

@@ -139,7 +139,7 @@ class Interview:
         """Answers given before (file, --set, resume) that the law refuses are asked again."""
         problems = self.state.given_problems()
         for problem in problems:
-            self.echo(click.style(f"  {problem}", fg="red"))
+            self.echo(click.style(f"  {self.state.say(problem)}", fg="red"))
         for key in self.questions_for(problems):
             self.state.forget(key)
 
@@ -227,7 +227,7 @@ class Interview:
                 return True  # accepted: the other founders' answers are asked again
             problems = [p for p, _ in found]
             # one line under the prompt: the statute first, so a narrow terminal still shows it (? shows all)
-            return " | ".join(f"{p.cite}: {p.message}" if p.cite else f"{p.field}: {p.message}"
+            return " | ".join(f"{p.cite}: {p.message}" if p.cite else self.state.say(p)
                               for p in problems) if problems else True
 
         extra: dict[str, Any] = {}

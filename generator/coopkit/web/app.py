@@ -164,7 +164,7 @@ def create_app(folder: str | Path, *, catalog: Catalog | None = None, language: 
         for step in answered:
             problems = state.problems(step, trial)
             if problems:
-                errors.setdefault(step.key, []).extend(str(p) for p in problems)
+                errors.setdefault(step.key, []).extend(state.say(p) for p in problems)
         if errors:
             return show_group(request, session, fresh, state, group, typed, errors)
         state.answers = trial
