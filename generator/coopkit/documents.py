@@ -25,7 +25,7 @@ def render_documents(profile: Profile, catalog: Catalog, context: dict, *, build
             for member_class in classes:
                 rendered.append(build_document(
                     catalog, jurisdiction, form, spec, context, language=language, build=build,
-                    overlay=overlay, member_class=member_class, translation_of=translation_of, drop=set(drop),
+                    overlay=overlay, member_class=member_class, translation_of=translation_of, drop=drop,
                 ))
     return rendered
 
