@@ -7,13 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from conftest import ROOT, founders
 from coopkit import legal
 from coopkit import profile as P
 from coopkit.catalog import Catalog
 from coopkit.context import template_context
 from coopkit.errors import DataError
-
-from conftest import ROOT, founders
 
 
 def build_file_tree(root: Path, files: dict[str, str]) -> Path:

@@ -6,13 +6,12 @@ import shutil
 
 import pytest
 
+from conftest import ROOT, pdf_text
 from coopkit import api, legal
 from coopkit import profile as P
 from coopkit.catalog import Catalog
 from coopkit.context import template_context
 from coopkit.documents import render_documents, write_documents
-
-from conftest import ROOT, pdf_text
 
 CATALOG = Catalog()
 FORMS = [(j.id, f.id) for j in CATALOG.jurisdictions.values() for f in j.forms]
@@ -241,7 +240,7 @@ def test_rendering_never_fetches_from_the_network_or_outside_coopkit_s_files(tmp
     hits = []
 
     class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 - the http.server API
+        def do_GET(self):
             hits.append(self.path)
             self.send_response(200)
             self.end_headers()

@@ -6,10 +6,9 @@ import json
 import pytest
 import yaml
 
+from conftest import EXAMPLE, ROOT, founders
 from coopkit import profile as P
 from coopkit.errors import ProfileError, YamlFileError
-
-from conftest import EXAMPLE, ROOT, founders
 
 
 def resolved(catalog, **answers):
