@@ -125,7 +125,7 @@ def test_the_check_fails_on_patronage_for_a_class_that_cannot_earn_it(figures):
         check_consistency(profile, {**numbers, "patronage_rows": rows}, "<p>x</p>", [])
 
 
-@pytest.mark.parametrize("leftover", ["{{ coop.name }}", "{% if x %}", "TODO", "a surplus of £12,345.67", "None"])
+@pytest.mark.parametrize("leftover", ["{{ coop.name }}", "{% if x %}", "TODO", "a surplus of £12,345.67", "<td>None</td>", "(nan)"])
 def test_the_check_fails_on_leftovers_and_the_old_shared_figure(figures, leftover):
     profile, numbers = figures
     with pytest.raises(DataError, match="left in the text"):

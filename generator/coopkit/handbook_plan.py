@@ -147,8 +147,9 @@ def regional_registrar(profile, root: Path) -> dict | None:
 
 # ── the build-time consistency check ─────────────────────────────────────────────────────────
 
-LEFTOVERS = ("{{", "}}", "{%", "%}", "TODO", "XXX", "Lorem", "12345.67", "12,345.67", "12.345,67",
-             "None", "nan", "[[", "]]")
+LEFTOVERS = ("{{", "}}", "{%", "%}", "TODO", "XXX", "Lorem", "12345.67", "12,345.67", "12.345,67", "[[", "]]")
+# a Python value printed where a word or number belonged: a cell, a parenthesis or a value after a colon
+_VALUE_LEFTOVER = re.compile(r"(?:>|\(|:|\|)\s*(None|nan|NaN|undefined)\s*(?:<|\)|\||[.,;]?\s*$)", re.M)
 _VISIBLE = re.compile(r"<(script|style|title|desc)\b.*?</\1>|<[^>]+>", re.S)
 
 
@@ -181,6 +182,10 @@ def check_consistency(profile, figures: dict, html: str, user_strings: list[str]
         if re.search(r"(?<![\w])" + re.escape(leftover) + r"(?![\w])" if leftover.isalpha() else re.escape(leftover),
                      text):
             problems.append(f"{leftover!r} is left in the text")
+    for user in user_strings:
+        html = html.replace(str(user), " ")
+    for match in _VALUE_LEFTOVER.finditer(html):
+        problems.append(f"{match[1]!r} is left in the text")
     if problems:
         raise DataError("the handbook contradicts the co-op's own profile or is unfinished:\n"
                         + "\n".join(f"  - {p}" for p in problems)
