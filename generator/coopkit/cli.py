@@ -234,7 +234,7 @@ def legal(answers_file, sets, defaults, draft, build, overlay, interactive, outp
 
 @main.command()
 @_answer_options
-@click.option("--language", help="Language of the handbook (en, pt-BR, es); default: from the profile.")
+@click.option("--language", help="Language of the handbook (en, pt-BR, es, ca, de, fr, it, nl, da); default: the documents' language.")
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("handbook"),
               show_default=True, help="Folder to write the handbook into.")
 @_force
