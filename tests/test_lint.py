@@ -183,3 +183,13 @@ def test_a_one_word_name_inside_a_longer_word_is_not_glued():
     pipe = PROFILE.model_copy(update={"name": "Pipe Co"})
     assert kinds(doc("Pipe Co-operative rules. Pipe Co Limited."), profile=pipe) == []
     assert kinds(doc("Pipe Colimited"), profile=pipe) == ["a value glued to the next word"]
+
+
+def test_the_founders_own_words_are_never_a_finding():
+    name = "Zoë's \"Rápido\" {{ 7*7 }} ../../etc [North]"
+    hostile = PROFILE.model_copy(update={"name": name})
+    from coopkit.render import md_escape
+
+    assert kinds(doc(f"The name is **{md_escape(name)} Limited**."), profile=hostile) == []
+    assert kinds(doc(f"The name is **{md_escape(name)} Limited**.."), profile=hostile) == \
+        ["doubled or misplaced punctuation"]

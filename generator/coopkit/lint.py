@@ -17,7 +17,7 @@ from pathlib import Path
 from .catalog import Catalog, _in_language
 from .errors import Problem, RenderError
 from .model import Profile
-from .render import format_pct
+from .render import format_pct, md_escape
 
 _HEADING = re.compile(r"^(#{1,3}) (.*?)(?: \{#[\w-]+\})?\s*$")
 _PLACEHOLDER = re.compile(r"(?<![\\!\]])\[(?!\^)([^\]\[\n]{1,80})\](?![(\[:])")
@@ -72,6 +72,25 @@ def _parse_number(text: str) -> float | None:
         return None
 
 
+def _strings(value: object) -> Iterable[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+def _masker(profile: Profile):
+    """The founders' own words are data, never a finding: `{{ 7*7 }}` or `../` in a name is theirs."""
+    values = sorted({form for v in _strings(profile.model_dump(mode="json")) if len(v.strip()) >= 3
+                     for form in (v, md_escape(v))}, key=len, reverse=True)
+    pattern = re.compile("|".join(re.escape(v) for v in values)) if values else None
+    return (lambda text: pattern.sub("\u2026", text)) if pattern else (lambda text: text)
+
+
 def profile_numbers(profile: Profile) -> dict[str, float]:
     """The percentages coop.yml fixes, by field."""
     g, s, c = profile.governance, profile.surplus, profile.capital
@@ -94,12 +113,14 @@ def lint_markdown(document: str, markdown: str, language: str, profile: Profile,
                                       *[f.name for f in profile.founders]}
                           if v and len(v) > 2 and (" " in v.strip() or any(c.isdigit() for c in v)))
     findings: list[Finding] = []
+    mask = _masker(profile)
 
     def add(clause: str, kind: str, text: str, match: re.Match, fix: str) -> None:
         findings.append(Finding(document, clause, kind, _excerpt(text, match.start(), match.end()), fix))
 
     for clause, raw in _sections(markdown):
-        text = _URL.sub("", _CODE.sub("", _LINK.sub(r"\1", raw)))
+        raw_text = _URL.sub("", _CODE.sub("", _LINK.sub(r"\1", raw)))
+        text = mask(raw_text)
         for match in [*_PLACEHOLDER.finditer(text), *_ESCAPED_PLACEHOLDER.finditer(text)]:
             inner = match.group(1).strip(" *")
             if inner.casefold() in allowed or re.fullmatch(r"[\d.]+", inner):
@@ -118,8 +139,8 @@ def lint_markdown(document: str, markdown: str, language: str, profile: Profile,
             add(clause, "a value glued to the next word", text, match, "Put a space between the value and the word")
         for value in glued_values:
             escaped = re.escape(value.replace("[", "\\[").replace("]", "\\]"))
-            for match in re.finditer(rf"(?<=[^\W\d_]){escaped}(?!\w)|(?<!\w){escaped}(?=[^\W\d_])", text):
-                add(clause, "a value glued to the next word", text, match, "Put a space between the value and the word")
+            for match in re.finditer(rf"(?<=[^\W\d_]){escaped}(?!\w)|(?<!\w){escaped}(?=[^\W\d_])", raw_text):
+                add(clause, "a value glued to the next word", raw_text, match, "Put a space between the value and the word")
         for match in _PERCENT.finditer(text):
             number = _parse_number(match.group(1))
             if number is None:
