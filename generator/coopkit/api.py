@@ -83,7 +83,7 @@ def new(profile: Profile, dest: str | Path, *, force: bool = False, build: str =
     run = Run.create(profile, catalog, overlay=overlay, profile_dir=base_dir, build=build, draft=draft,
                      platform_template=template, trust=trust, timings=timings if timings is not None else Timings())
     with _staging(dest) as stage:
-        manifest = new_pipeline(run, stage, workers=workers, overlay_option=overlay)
+        manifest = new_pipeline(run, stage, workers=workers, overlay_option=overlay, dest=dest)
     return manifest
 
 

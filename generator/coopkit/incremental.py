@@ -45,18 +45,43 @@ class State:
             return cls()
         if not isinstance(raw, dict) or raw.get("version") != STATE_VERSION:
             return cls()
+        seen = _read_json(_stats_path(dest))  # modification times: a cache outside DEST (DEST's bytes stay the same)
+        stats = seen.get("files", {}) if isinstance(seen, dict) else {}
         try:
-            steps = {k: StepState(v["key"], list(v["reads"]), {f: tuple(s) for f, s in v["files"].items()},
+            steps = {k: StepState(v["key"], list(v["reads"]), {f: tuple(stats.get(f, (-2, -2))) for f in v["files"]},
                                   dict(v.get("meta", {}))) for k, v in raw.get("steps", {}).items()}
         except (KeyError, TypeError, AttributeError):
             return cls()
-        return cls(steps, str(raw.get("run_key", "")), str(raw.get("platform_answers", "")),
-                   list(raw.get("overlays", [])))
+        return cls(steps, str(seen.get("run_key", "")) if isinstance(seen, dict) else "",
+                   str(raw.get("platform_answers", "")), list(raw.get("overlays", [])))
 
     def as_dict(self) -> dict[str, Any]:
-        """For manifest.json's "render_state"."""
-        return {"version": STATE_VERSION, "run_key": self.run_key, "platform_answers": self.platform_answers,
-                "overlays": self.overlays, "steps": {k: asdict(v) for k, v in sorted(self.steps.items())}}
+        """For manifest.json's "render_state": what each step read and wrote (the same bytes for the same
+        profile: no modification times, which go to the cache, `save_stats`)."""
+        return {"version": STATE_VERSION, "platform_answers": self.platform_answers, "overlays": self.overlays,
+                "steps": {k: {**asdict(v), "files": sorted(v.files)} for k, v in sorted(self.steps.items())}}
+
+    def save_stats(self, dest: Path) -> None:
+        """Each written file's size and modification time, and the run key, for `up_to_date`."""
+        files = {rel: st for step in self.steps.values() for rel, st in step.files.items()}
+        try:
+            atomic_write(_stats_path(dest), json.dumps({"dest": str(Path(dest).resolve()), "run_key": self.run_key,
+                                                        "files": files}, sort_keys=True) + "\n")
+        except OSError:  # no writable cache: the next render compares keys instead of times
+            pass
+
+
+def _stats_path(dest: Path) -> Path:
+    root = os.environ.get("COOPKIT_CACHE") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "coopkit")
+    return Path(root) / "render-state" / (hashlib.sha256(str(Path(dest).resolve()).encode()).hexdigest()[:32] + ".json")
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
 
 
 def atomic_write(path: Path, text: str) -> bool:

@@ -36,7 +36,8 @@ def render_options(build: str, draft: bool, overlay: str | Path | None) -> dict[
     return {"build": build, "draft": draft, "overlay": str(Path(overlay).expanduser().resolve()) if overlay else ""}
 
 
-def new_pipeline(run: Run, stage: Path, *, workers: int | None = None, overlay_option: str | Path | None = None) -> dict:
+def new_pipeline(run: Run, stage: Path, *, workers: int | None = None, overlay_option: str | Path | None = None,
+                 dest: Path | None = None) -> dict:
     """Write every output of `run` into `stage` (the DEST-to-be) and return the manifest."""
     from .coopyml import dump_profile
     from .pdf import pdf_pool
@@ -65,6 +66,8 @@ def new_pipeline(run: Run, stage: Path, *, workers: int | None = None, overlay_o
                                 data_trees(catalog.root), state)
         manifest[STATE_KEY] = state.as_dict()
         atomic_write(stage / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+    if dest is not None:  # the stage becomes DEST by a rename: the files keep their times
+        state.save_stats(dest)
     return manifest
 
 
@@ -116,6 +119,7 @@ def render_pipeline(dest: Path, *, build: str, draft: bool, overlay: str | Path 
     manifest[STATE_KEY] = state.as_dict()
     if atomic_write(dest / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"):
         outcome.written.append(MANIFEST)
+    state.save_stats(dest)
     report.update(ran=outcome.ran, skipped=outcome.skipped, written=sorted(outcome.written),
                   removed=sorted(outcome.removed), platform=outcome.platform)
     return manifest
