@@ -262,4 +262,4 @@ def test_legal_and_handbook_never_overwrite_without_force(tmp_path):
         assert [p.name for p in out.iterdir()] == ["mine.md"]
     forced = run_coopkit("handbook", "--answers", str(EXAMPLE), "-o", str(out), "--force")
     assert forced.returncode == 0, forced.stderr
-    assert sorted(p.name for p in out.iterdir()) == ["handbook.html", "handbook.pdf"]
+    assert sorted(p.name for p in out.iterdir()) == ["handbook.docx", "handbook.html", "handbook.pdf"]

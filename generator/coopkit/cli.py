@@ -104,8 +104,7 @@ def _profile(answers_file, sets, defaults, draft, interactive):
 def new(dest, answers_file, sets, defaults, draft, build, overlay, interactive, force, platform_template, trust,
         resume_file, lang):
     """Ask about the co-op (or read --answers), then write DEST: coop.yml, platform/, legal/, handbook/."""
-    from .interview import Interview, resume_path_for
-    from .profile import law_problems
+    from .interview import Interview, given_answers, resume_path_for
 
     api.check_destination(dest, force)  # before asking anything, so no answer is typed in vain
     asking = _interactive_default(interactive)
@@ -115,8 +114,8 @@ def new(dest, answers_file, sets, defaults, draft, build, overlay, interactive, 
     try:
         profile = api.build_profile(answers_file=answers_file, sets=sets, defaults=defaults, interactive=asking,
                                     draft=draft or defaults, interview=interview)
-        if defaults:  # a script's co-op: what only a draft may lack (founders, an address) makes it a DRAFT
-            draft = draft or interview.samples_used or any(p.draftable for p in law_problems(profile, interview.catalog))
+        if defaults and not draft:  # a script's co-op: what --defaults filled in (sample founders, no address)
+            draft = _defaults_draft(profile, interview, given_answers(answers_file, sets, resume_file))
         manifest = api.new(profile, dest, force=force, build=build, draft=draft,
                            overlay=overlay, platform_template=platform_template, trust=trust,
                            base_dir=_folder(answers_file), timings=timings)
@@ -135,6 +134,24 @@ def new(dest, answers_file, sets, defaults, draft, build, overlay, interactive, 
     for done in {resume_file, interview.resume_saved} - {None}:
         done.unlink(missing_ok=True)  # the co-op is written: nothing left to resume
     _summary(dest, manifest, sum(timings.values()))
+
+
+def _defaults_draft(profile, interview, given: dict) -> bool:
+    """Under --defaults, a co-op is a DRAFT when only what coopkit filled in falls short of the law (sample
+    founders, an address nobody gave); a shortfall in an answer the founders gave themselves is refused."""
+    from .errors import ProfileError
+    from .profile import law_problems
+
+    def answered(problem) -> bool:
+        top = problem.field.split(".")[0].split("[")[0]
+        top = "founders" if top == "founders_count" else top
+        return top in given and not (top == "founders" and interview.samples_used)
+
+    draftable = [p for p in law_problems(profile, interview.catalog) if p.draftable]
+    refused = [p for p in draftable if answered(p)]
+    if refused:
+        raise ProfileError(refused, "the answers")
+    return interview.samples_used or bool(draftable)
 
 
 def _stopped(interview, error: OSError | None) -> CoopkitError:
