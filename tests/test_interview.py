@@ -252,3 +252,23 @@ def test_the_interview_speaks_the_language_of_the_locale(catalog, monkeypatch):
     state = InterviewState(catalog, language="pt-BR", answers=dict(GB))
     step = next(s for s in state.plan() if s.key == "founders")
     assert step.text == "Quantos são os cooperados fundadores?"
+
+
+def test_the_handbook_language_is_offered_apart_from_the_documents(catalog, tmp_path):
+    from coopkit.handbook import languages
+
+    state = InterviewState(catalog, answers={"jurisdiction": "de", "sector": "delivery"})
+    step = next(s for s in state.plan() if s.key == "handbook_language")
+    assert {v for v, _ in step.choices} == set(languages(catalog))  # every handbook language, not only the form's
+    assert step.default == "de"  # the documents' language by default
+    assert state.parse(step, "English") == "en" or state.parse(step, "en") == "en"
+    out = tmp_path / "hb"
+    from conftest import EXAMPLE
+
+    result = CliRunner().invoke(main, ["handbook", "--answers", str(EXAMPLE), "--set", "handbook_language=de",
+                                       "-o", str(out), "--format", "html"])
+    assert result.exit_code == 0, result.output
+    assert 'lang="de"' in (out / "handbook.html").read_text(encoding="utf-8")
+    refused = CliRunner().invoke(main, ["handbook", "--answers", str(EXAMPLE), "--set", "handbook_language=xx",
+                                        "-o", str(tmp_path / "no"), "--format", "html"])
+    assert refused.exit_code == 2 and "handbook_language 'xx'" in refused.output

@@ -77,11 +77,13 @@ def handbook_language(profile: Profile, catalog: Catalog, override: str | None =
     """The documents' language (profile.language, else the jurisdiction's official one) when the
     handbook exists in it; English otherwise, with a warning on stderr and on the cover."""
     available = languages(catalog)
-    if override:
-        found = _match(override, available)
+    for chosen, where in ((override, "--language"), (profile.handbook_language, "handbook_language")):
+        if not chosen:
+            continue
+        found = _match(chosen, available)
         if not found:
-            raise UsageError(f"--language {override!r}: the handbook is written in {', '.join(available)}. "
-                             f"Add handbook/chapters/{override}/ and handbook/i18n/{override}/ to write it in another.")
+            raise UsageError(f"{where} {chosen!r}: the handbook is written in {', '.join(available)}. "
+                             f"Choose one of them, or add handbook/chapters/{chosen}/ and handbook/i18n/{chosen}/.")
         return found
     language = profile.language or catalog.jurisdiction(profile.jurisdiction).official_languages[0]
     found = _match(language, available)

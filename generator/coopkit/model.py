@@ -182,6 +182,7 @@ class Profile(_Section):
     legal_form: str | None = Field(default=None, description="a form of that jurisdiction; default: its first form")
     coop_type: CoopType = Field(default="worker", description="worker | multi-stakeholder | consumer | producer")
     language: str | None = Field(default=None, description="language of the documents; default: the jurisdiction's official one")
+    handbook_language: str | None = Field(default=None, description="language of the handbook (coopkit list handbook languages: en, pt-BR, es, ca, de, fr, it, nl, da); default: the documents' language")
     registered_office: str = Field(default="", description="address of the registered office")
     registered_office_area: str = Field(default="", description="county, province or municipality of the registered office, where a filing names it (New York: county; Canada: province; Ontario: municipality)")
     registered_agent: str = Field(default="", description="US forms: the person or company named to receive legal papers at the registered office")

@@ -289,6 +289,10 @@ class InterviewState:
         if spec == "document_languages" and pair:
             languages = pair[1].languages or pair[0].official_languages
             return [(lang, w.choice("languages", lang) or lang) for lang in languages], "languages"
+        if spec == "handbook_languages":
+            from ..handbook import languages as handbook_languages
+
+            return [(lang, w.choice("languages", lang) or lang) for lang in handbook_languages(self.catalog)], "languages"
         if spec == "member_classes":
             classes = resolve(copy.deepcopy(view), self.catalog).get("member_classes") or [] \
                 if view.get("sector") in self.catalog.sector_ids else []
@@ -323,6 +327,12 @@ class InterviewState:
             return layered
         if q.has_default:
             return q.default
+        if q.key == "handbook_language" and step.choices:  # the documents' language, where the handbook has it
+            from ..handbook import _match
+
+            pair = _form(self.catalog, view)
+            documents = view.get("language") or (pair[0].official_languages[0] if pair else "en")
+            return _match(documents, tuple(v for v, _ in step.choices)) or "en"
         if step.choices and step.kind == "choice" and q.key in ("legal_form", "language", "coop_type"):
             return step.choices[0][0]
         default = model_default(q.key)
