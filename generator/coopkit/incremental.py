@@ -130,12 +130,34 @@ def tree_fingerprint(root: Path) -> str:
     return digest.hexdigest()
 
 
+def content_fingerprint(root: Path) -> str:
+    """A hash of every file's path (relative to `root`) and bytes: the same on every machine and checkout,
+    so the step keys kept in manifest.json stay byte-identical for the same profile and coopkit. Read
+    again only when a file's size or time changed (the cheap `tree_fingerprint`)."""
+    return _content_fingerprint(root, tree_fingerprint(root))
+
+
+@cache
+def _content_fingerprint(root: Path, _stat_key: str) -> str:
+    digest = hashlib.sha256()
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d not in {".git", "__pycache__"})
+        for name in sorted(files):
+            path = Path(folder, name)
+            try:
+                data = path.read_bytes()
+            except OSError:
+                continue
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0" + hashlib.sha256(data).digest())
+    return digest.hexdigest()
+
+
 @cache
 def code_fingerprint() -> str:
     """coopkit's version and its code: a new release or an edited module re-renders everything."""
     from . import __version__
 
-    return hashlib.sha256(f"{__version__}\0{tree_fingerprint(PACKAGE)}".encode()).hexdigest()
+    return hashlib.sha256(f"{__version__}\0{content_fingerprint(PACKAGE)}".encode()).hexdigest()
 
 
 def run_key(dest: Path, options: dict[str, Any], trees: list[Path], state: State) -> str:

@@ -20,7 +20,7 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from . import __version__, deps
-from .incremental import STATE_FILE, State, StepState, atomic_write, code_fingerprint, stat_of, tree_fingerprint
+from .incremental import STATE_FILE, State, StepState, atomic_write, code_fingerprint, content_fingerprint, stat_of
 
 if TYPE_CHECKING:
     from .legal import RenderedDocument
@@ -179,8 +179,8 @@ def step_key(work: Work, step: Step, reads: Iterable[str], data: dict) -> str:
     run = work.run
     paths = deps.minimal(set(reads) | set(BASE_FIELDS))
     parts = {
-        "step": step.id, "code": code_fingerprint(), "trees": [tree_fingerprint(t) for t in step.trees],
-        "options": {"build": run.build, "draft": run.draft, "overlays": [str(o) for o in run.overlays]},
+        "step": step.id, "code": code_fingerprint(), "trees": [content_fingerprint(t) for t in step.trees],
+        "options": {"build": run.build, "draft": run.draft, "overlays": [content_fingerprint(o) for o in run.overlays]},
         "inputs": deps.values_digest(data, paths), "extra": step.extra(work),
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
@@ -262,8 +262,8 @@ def platform_answers(run: Run) -> tuple[str, str, str]:
     answers = {"coop": plain(run.context["coop"]), "full_name": run.context["full_name"], "rules_title": rules.title,
                "rules_markdown": rules.markdown, "sector": run.sector.id,
                "vocabulary": run.context["vocab"].model_dump(exclude={"i18n"}),
-               "template": tree_fingerprint(run.catalog.templates / "platform"), "coopkit": __version__,
-               "platform_template": str(run.profile.platform_template or ""),
+               "template": content_fingerprint(run.catalog.templates / "platform"), "coopkit": __version__,
+               "platform_template": bool(run.profile.platform_template),
                "its_files": _template_fingerprint(run.profile.platform_template)}
     digest = hashlib.sha256(json.dumps(answers, sort_keys=True, default=str).encode()).hexdigest()
     return rules.title, rules.markdown, digest
@@ -274,7 +274,7 @@ def _template_fingerprint(template: str | None) -> str:
     if not template or not Path(template).is_dir():
         return ""
     head = Path(template) / ".git" / "HEAD"
-    return tree_fingerprint(Path(template)) + (head.read_text(encoding="utf-8") if head.is_file() else "")
+    return content_fingerprint(Path(template)) + (head.read_text(encoding="utf-8") if head.is_file() else "")
 
 
 __all__ = ["STATE_FILE", "Outcome", "Planned", "Step", "Work", "atomic_write", "install", "plan", "plan_documents",
