@@ -84,10 +84,10 @@ def _read_json(path: Path) -> Any:
         return {}
 
 
-def atomic_write(path: Path, text: str) -> bool:
-    """Write `text` to `path` through a temporary file and a rename; leaves an identical file alone
-    (its modification time too). Returns whether it wrote."""
-    data = text.encode("utf-8")
+def atomic_write(path: Path, text: str | bytes) -> bool:
+    """Write `text` (or bytes) to `path` through a temporary file and a rename; leaves an identical file
+    alone (its modification time too). Returns whether it wrote."""
+    data = text.encode("utf-8") if isinstance(text, str) else text
     try:
         if path.read_bytes() == data:
             return False

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 import re
-import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +24,8 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Pt, RGBColor
 from docx.text.paragraph import Paragraph
 from lxml import html as lxml_html
+
+from .incremental import atomic_write
 
 AUTHOR = "coopkit"
 NOTE_STYLE = "Review Note"
@@ -78,17 +78,7 @@ def save_docx(document: Document, out: Path, date: dt.date) -> Path:
     """Write atomically (a temporary file beside `out`, then renamed) with deterministic bytes."""
     buffer = io.BytesIO()
     document.save(buffer)
-    data = deterministic_zip(buffer.getvalue(), date)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, out)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    atomic_write(out, deterministic_zip(buffer.getvalue(), date))
     return out
 
 
