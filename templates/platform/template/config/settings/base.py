@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from coop import profile as coop_profile
 
+from .email import email_settings
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 GOVERNANCE_DIR = Path(os.environ.get("COOP_GOVERNANCE_DIR", BASE_DIR / "governance"))
 PROFILE = coop_profile.load(GOVERNANCE_DIR)
@@ -61,9 +63,11 @@ AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"  # the login form's field (it holds the email address)
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
-# Email: printed to the console locally; production reads the SMTP server from the environment.
-EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "webmaster@localhost")
+# Email: printed to the console locally; production chooses SMTP or a service by EMAIL_PROVIDER
+# (config/settings/email.py explains every variable).
+_email = email_settings(os.environ, default="console")
+INSTALLED_APPS += _email.pop("apps")
+globals().update(_email)
 # The site's address, used in links sent by email (invitations, notifications).
 COOP_BASE_URL = os.environ.get("COOP_BASE_URL", "http://127.0.0.1:8000")
 

@@ -8,6 +8,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F401,F403
+from .email import email_settings
 
 
 def _required(name):
@@ -35,12 +36,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
-# Email through an SMTP server from the environment (any provider; see .env.sample).
-EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
-EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "587"))
-EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = os.environ.get("DJANGO_EMAIL_USE_TLS", "true").lower() == "true"
-EMAIL_FILE_PATH = os.environ.get("DJANGO_EMAIL_FILE_PATH", "")  # for the file backend only
+# Email through an SMTP server (the default) or a service by EMAIL_PROVIDER (see email.py and .env.sample).
+_email = email_settings(os.environ, default="smtp")
+INSTALLED_APPS = [*INSTALLED_APPS, *(app for app in _email.pop("apps") if app not in INSTALLED_APPS)]  # noqa: F405
+globals().update(_email)
 COOP_BASE_URL = os.environ.get("COOP_BASE_URL") or f"https://{ALLOWED_HOSTS[0].lstrip('.')}"

@@ -132,12 +132,19 @@ def record_payment(request, pk):
 @role_required(BOARD, SECRETARY)
 @require_POST
 def process_withdrawal(request, pk):
+    return _act_on_member(request, pk, services.process_withdrawal, _("Membership ended and shares redeemed."))
+
+
+def _act_on_member(request, pk, action, done):
+    """The board's POST actions on one member: run `action(member, by)`, report `done` or the
+    rule that refused it, and go back to the register."""
     member = get_object_or_404(Member, pk=pk)
     try:
-        services.process_withdrawal(member, request.user)
-        messages.success(request, _("Membership ended and shares redeemed."))
+        action(member, request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, done)
     return redirect("members:register")
 
 
@@ -164,13 +171,7 @@ def notifications(request):
 @role_required(BOARD, SECRETARY)
 @require_POST
 def erase(request, pk):
-    member = get_object_or_404(Member, pk=pk)
-    try:
-        services.erase_personal_data(member, request.user)
-        messages.success(request, _("Personal data erased."))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    return redirect("members:register")
+    return _act_on_member(request, pk, services.erase_personal_data, _("Personal data erased."))
 
 
 @role_required(MEMBER)
