@@ -10,7 +10,7 @@ from coop.core import models as audit
 from coop.core.roles import member_of
 from coop.ledger.services import record_order_patronage
 
-from . import sectors
+from . import availability, sectors
 from .models import Offer, Order, StatusChange
 
 CENT = Decimal("0.01")
@@ -52,6 +52,7 @@ def place_order(offer, *, customer=None, customer_name, customer_email, details)
                 if b_start < end and start < b_end:
                     raise ValidationError({sector.nights[0]: _("Already booked from %(a)s to %(b)s: choose other dates.")
                                            % {"a": b_start, "b": b_end}})
+            availability.refuse_blocked(offer, sector.nights, start, end)
         if sector.stock:
             offer = Offer.objects.select_for_update().get(pk=offer.pk)
             stock = int(offer.details.get(sector.stock) or 0)

@@ -1,13 +1,16 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from coop.core.pagination import paginate
 from coop.core.roles import MEMBER, member_of, role_required
 
-from . import services
+from . import availability, services
 from .forms import OfferForm, OrderForm
 from .models import Offer, Order
 
@@ -23,6 +26,8 @@ def offer(request, pk):
     initial = {}
     if request.user.is_authenticated:
         initial = {"customer_name": request.user.get_full_name() or request.user.username, "customer_email": request.user.email}
+    if sector.nights and request.GET.get(sector.nights[0]):  # a free day chosen in the calendar
+        initial[sector.nights[0]] = _date(request.GET[sector.nights[0]]) or None
     form = OrderForm(request.POST or None, sector=sector, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -40,7 +45,48 @@ def offer(request, pk):
             messages.success(request, _("Your request was sent. Reference: #%(n)s") % {"n": order.pk})
             return redirect("marketplace:track", code=order.tracking_code)
     return render(request, "marketplace/offer.html", {"offer": item, "form": form, "fields": sector.offer_fields,
-                                                       "booked": services.booked_ranges(item)})
+                                                       **_calendar(request, item, sector)})
+
+
+def _date(text):
+    try:
+        return parse_date(str(text or "").strip())
+    except ValueError:  # well formed but not a day, like 2026-02-30
+        return None
+
+
+def _calendar(request, item, sector):
+    """The month calendar of a listing whose sector books nights (home-sharing); nothing otherwise."""
+    if not sector.nights:
+        return {}
+    today = timezone.localdate()
+    first = availability.parse_month(request.GET.get("month"), today)
+    return {"calendar": availability.month(item, sector.nights, first, today),
+            "is_host": member_of(request.user) is not None and member_of(request.user) == item.worker}
+
+
+@role_required(MEMBER)
+@require_POST
+def block_days(request, pk):
+    """The host blocks days of a listing (or frees them again), one day or a range."""
+    item = get_object_or_404(Offer, pk=pk, active=True)
+    today = timezone.localdate()
+    start = _date(request.POST.get("start"))
+    end = _date(request.POST.get("end")) or start
+    if start is None:
+        messages.error(request, _("Choose the first day to change."))
+    else:
+        block = request.POST.get("action") != "free"
+        try:
+            availability.set_blocked(item, request.user, start, end, block, today)
+        except PermissionDenied as error:
+            messages.error(request, str(error) or _("Not allowed."))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Days blocked.") if block else _("Days free again."))
+    month = availability.parse_month(request.POST.get("month") or (start.isoformat()[:7] if start else ""), today)
+    return redirect(f"{reverse('marketplace:offer', args=[item.pk])}?month={month:%Y-%m}#availability")
 
 
 def track(request, code):
