@@ -155,6 +155,24 @@ def validate(sector, details, offer_details, today, now):
     return errors
 
 
+def validate_offer(sector, details, now):
+    """Every sector's offer rules (a window that ends after it starts, room for a guest). {field: message}."""
+    errors = {}
+    for spec in sector.offer_fields:
+        value = details.get(spec.name)
+        if spec.kind in ("int", "decimal") and value not in (None, "") and Decimal(str(value)) < 0:
+            errors[spec.name] = _("This cannot be negative.")
+    start, end = details.get("window_start"), details.get("window_end")
+    if start and end and _aware(datetime.fromisoformat(str(end))) <= _aware(datetime.fromisoformat(str(start))):
+        errors["window_end"] = _("The end must be after the start.")
+    elif end and _aware(datetime.fromisoformat(str(end))) < now:
+        errors["window_end"] = _("This time is in the past.")
+    guests = _number(details, "max_guests")
+    if guests is not None and guests < 1:
+        errors["max_guests"] = _("At least one.")
+    return errors
+
+
 def hours(sector, details):
     if sector.hours:
         return Decimal(str(details.get(sector.hours) or 0))

@@ -24,6 +24,9 @@ def publish(user, *, title, description, price, details):
     worker = member_of(user)
     if worker is None:
         raise PermissionDenied(_("Only members can publish offers."))
+    errors = sectors.validate_offer(current_sector(), details, timezone.now())
+    if errors:
+        raise ValidationError(errors)
     offer = Offer.objects.create(worker=worker, title=title, description=description, price=price, details=details)
     audit.record("offer.published", user, offer=offer.pk)
     return offer

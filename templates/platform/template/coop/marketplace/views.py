@@ -115,9 +115,15 @@ def new_offer(request):
     form = OfferForm(request.POST or None, sector=services.current_sector())
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        services.publish(request.user, title=data["title"], description=data["description"], price=data["price"], details=form.details())
-        messages.success(request, _("Published."))
-        return redirect("marketplace:mine")
+        try:
+            services.publish(request.user, title=data["title"], description=data["description"], price=data["price"],
+                             details=form.details())
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("Published."))
+            return redirect("marketplace:mine")
     return render(request, "core/form.html", {"form": form, "heading": _("Publish")})
 
 

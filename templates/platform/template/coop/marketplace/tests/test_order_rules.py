@@ -144,3 +144,26 @@ def test_the_order_page_names_the_field_in_error(use_sector, make_member, client
         "customer_name": "Pat", "customer_email": "pat@example.org", "check_in": day.isoformat(),
         "check_out": (day + timezone.timedelta(days=1)).isoformat(), "guests": 5})
     assert response.status_code == 200 and "At most 2" in response.content.decode()
+
+
+@pytest.mark.parametrize("sector_id, details, field", [
+    ("delivery", {"window_start": "+2", "window_end": "+1"}, "window_end"),
+    ("delivery", {"window_start": "-3", "window_end": "-2"}, "window_end"),
+    ("home-sharing", {"max_guests": 0}, "max_guests"),
+    ("marketplace", {"stock": -1}, "stock"),
+])
+def test_offers_that_cannot_be_ordered_are_refused_on_the_page(sector_id, details, field, use_sector, make_member, client):
+    sector = use_sector(sector_id)
+    values = {f.name: sample(f, timezone.localdate()) for f in sector.offer_fields}
+    for name, value in details.items():
+        if isinstance(value, str) and value[:1] in "+-":  # days from now, as the form's datetime-local field sends it
+            value = (timezone.localtime() + timezone.timedelta(days=int(value))).strftime("%Y-%m-%dT%H:%M")
+        values[name] = value
+    with pytest.raises(ValidationError) as refused:
+        services.publish(make_member().user, title="T", description="", price=Decimal("1.00"), details=values)
+    assert field in refused.value.message_dict
+    client.force_login(make_member().user)
+    form_values = {**values, **{k: v[:16] for k, v in values.items() if k.startswith("window_") and "T" in str(v)}}
+    response = client.post(reverse("marketplace:new_offer"), {"title": "T", "price": "1.00", **form_values})
+    assert response.status_code == 200, "the form is shown again, not a crash or a redirect"
+    assert 'class="errorlist' in response.content.decode()

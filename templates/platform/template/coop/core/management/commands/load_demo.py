@@ -20,8 +20,8 @@ DEMO_PASSWORD = "demo-password"  # noqa: S105 - local demo only; README says so
 def sample(spec, today):
     if spec.kind == "date":
         return (today + timedelta(days=10 if spec.name == "check_out" else 7)).isoformat()
-    if spec.kind == "datetime":
-        return (timezone.now() + timedelta(days=1)).replace(microsecond=0).isoformat()
+    if spec.kind == "datetime":  # a window that ends after it starts
+        return (timezone.now() + timedelta(days=2 if spec.name.endswith("_end") else 1)).replace(microsecond=0).isoformat()
     if spec.kind == "int":
         return 20 if spec.name == "stock" else 2
     if spec.kind == "decimal":
