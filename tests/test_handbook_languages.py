@@ -49,13 +49,17 @@ PROPER = ("The Drivers Cooperative", "Platform Cooperativism Consortium", "Inter
           "Sociocracy For All", "Co-op Cloud", "Up & Go", "Stocksy United", "Let's Encrypt", "Docker Swarm",
           "Docker", "Traefik", "Caddy", "PostgreSQL", "Django", "Loomio", "CoopCycle", "Fairbnb", "Fairmondo",
           "Smart", "HTTPS", "coopkit", "Test Platform", "Founder")
+# and every sector's example co-ops, by name
+PROPER += tuple(sorted({e.name for p in (CATALOG.root / "templates" / "sectors").glob("*.yml")
+                        for e in CATALOG.sector(p.stem).examples}, key=len, reverse=True))
 
 
-def jurisdiction_profile(jid: str, language: str | None = None, region: str = "Testville"):
-    form = CATALOG.jurisdiction(jid).forms[0]
+def jurisdiction_profile(jid: str, language: str | None = None, region: str = "Testville", *,
+                         form_id: str | None = None, coop_type: str | None = None, sector: str = "delivery"):
+    form = CATALOG.jurisdiction(jid).form(form_id)
     mins = [c.min for c in form.checks if c.field == "founders_count" and c.min is not None]
-    answers = {"name": "Test Platform", "sector": "delivery", "jurisdiction": jid, "legal_form": form.id,
-               "coop_type": form.coop_types[0], "region": region, "registered_office": "1 High Street",
+    answers = {"name": "Test Platform", "sector": sector, "jurisdiction": jid, "legal_form": form.id,
+               "coop_type": coop_type or form.coop_types[0], "region": region, "registered_office": "1 High Street",
                "document_date": "2026-11-27",
                "founders": [{"name": f"Founder {i}", "email": f"f{i}@example.org"}
                             for i in range(1, int(max(mins, default=3)) + 1)]}
@@ -66,7 +70,7 @@ def jurisdiction_profile(jid: str, language: str | None = None, region: str = "T
 
 def visible_text(page: str) -> str:
     """What a reader sees: no style, no code, no URLs, no e-mail addresses."""
-    page = re.sub(r"<(style|code|pre|title)\b.*?</\1>", " ", page, flags=re.S)
+    page = re.sub(r"<(style|code|pre)\b.*?</\1>", " ", page, flags=re.S)
     page = re.sub(r"<head>.*?</head>", " ", page, flags=re.S)
     page = re.sub(r"<[^>]+>", " ", page)
     text = htmllib.unescape(page)
@@ -89,20 +93,58 @@ def english_words(text: str, language: str) -> list[str]:
     return found
 
 
-MATRIX = [(jid, lang) for jid in CATALOG.jurisdiction_ids
-          for lang in dict.fromkeys([handbook_language(jurisdiction_profile(jid), CATALOG), "en"])]
+SECTORS = sorted(p.stem for p in (CATALOG.root / "templates" / "sectors").glob("*.yml"))
+
+
+def official_language(jid: str) -> str:
+    return handbook_language(jurisdiction_profile(jid), CATALOG)
+
+
+def _cases() -> list[tuple[str, str, str, str, str]]:
+    """(jurisdiction, legal form, co-op type, sector, language) to render. In each jurisdiction's own
+    language: every legal form × every co-op type it allows (the chapters branch on both; English
+    jurisdictions once per form, since no leak check applies to them), cycled with the sectors so that
+    every sector is rendered in every handbook language; then the English handbook of every legal form
+    of every jurisdiction whose language is not English."""
+    by_language: dict[str, list[tuple[str, str, str]]] = {}
+    for jid in CATALOG.jurisdiction_ids:
+        language = official_language(jid)
+        for form in CATALOG.jurisdiction(jid).forms:
+            for ctype in form.coop_types if language != "en" else form.coop_types[:1]:
+                by_language.setdefault(language, []).append((jid, form.id, ctype))
+    missing = set(languages(CATALOG)) - set(by_language)
+    assert not missing, f"no jurisdiction is written in {missing}: give the test one"
+    out = []
+    for language, combos in sorted(by_language.items()):
+        for i in range(max(len(combos), len(SECTORS))):
+            jid, fid, ctype = combos[i % len(combos)]
+            out.append((jid, fid, ctype, SECTORS[i % len(SECTORS)], language))
+    english = [(jid, form.id, form.coop_types[0]) for jid in CATALOG.jurisdiction_ids if official_language(jid) != "en"
+               for form in CATALOG.jurisdiction(jid).forms]
+    out += [(jid, fid, ctype, SECTORS[i % len(SECTORS)], "en") for i, (jid, fid, ctype) in enumerate(english)]
+    return out
+
+
+CASES = _cases()
+MATRIX = sorted({(jid, lang) for jid, _f, _t, _s, lang in CASES})  # every jurisdiction × (its language, English)
+
+
+def case_id(case) -> str:
+    return "-".join(case)
 
 
 @pytest.fixture(scope="module")
 def rendered():
     cache: dict = {}
 
-    def get(jid: str, language: str) -> str:
-        if (jid, language) not in cache:
-            profile = jurisdiction_profile(jid)
-            cache[(jid, language)] = handbook_html(profile, CATALOG, template_context(profile, CATALOG),
-                                                   documents=[], language=language)
-        return cache[(jid, language)]
+    def get(jid: str, language: str, form_id: str | None = None, coop_type: str | None = None,
+            sector: str = "delivery") -> str:
+        key = (jid, language, form_id, coop_type, sector)
+        if key not in cache:
+            profile = jurisdiction_profile(jid, form_id=form_id, coop_type=coop_type, sector=sector)
+            cache[key] = handbook_html(profile, CATALOG, template_context(profile, CATALOG), documents=[],
+                                       language=language)
+        return cache[key]
     return get
 
 
@@ -111,6 +153,18 @@ def test_languages_are_the_folders():
     for language in languages(CATALOG):
         names = sorted(p.name for p in (CATALOG.handbook / "chapters" / language).glob("*.md"))
         assert names == sorted(p.name for p in (CATALOG.handbook / "chapters" / "en").glob("*.md")), language
+
+
+def test_the_cases_cover_every_form_type_sector_and_language():
+    seen = {(jid, fid, ctype, lang) for jid, fid, ctype, _s, lang in CASES}
+    for jid in CATALOG.jurisdiction_ids:
+        language = official_language(jid)
+        for form in CATALOG.jurisdiction(jid).forms:
+            assert (jid, form.id, form.coop_types[0], language) in seen
+            assert language == "en" or all((jid, form.id, t, language) in seen for t in form.coop_types)
+            assert language == "en" or any(c[0] == jid and c[1] == form.id and c[4] == "en" for c in CASES)
+    for language in languages(CATALOG):
+        assert {c[3] for c in CASES if c[4] == language} == set(SECTORS), language
 
 
 @pytest.mark.parametrize("jid", CATALOG.jurisdiction_ids)
@@ -128,29 +182,139 @@ def test_a_missing_language_is_a_warning_never_silent_english(capsys):
     assert "no translation into cy yet" in page
 
 
-@pytest.mark.parametrize("jid,language", MATRIX)
-def test_every_jurisdiction_and_language_renders_with_the_new_chapters(jid, language, rendered):
-    page = rendered(jid, language)
+@pytest.mark.parametrize("case", CASES, ids=case_id)
+def test_every_form_type_sector_and_language_renders_in_its_own_words(case, rendered):
+    """The new chapters are there; a translated handbook has no English; an English handbook of a
+    jurisdiction whose language is not English has no run of that language's words outside
+    parentheses and names; every link is on an official domain."""
+    from test_handbook_sources import official
+
+    jid, fid, ctype, sector, language = case
+    page = rendered(jid, language, fid, ctype, sector)
     for chapter in NEW_CHAPTERS:
-        assert f'id="ch-{chapter}"' in page, f"{jid}/{language}: no chapter {chapter}"
+        assert f'id="ch-{chapter}"' in page, f"{case}: no chapter {chapter}"
     assert f'<html lang="{language}">' in page
+    text = visible_text(page)
     if language != "en":
-        leaks = english_words(visible_text(page), language)
-        assert not leaks, f"{jid}/{language}: English in the handbook:\n" + "\n".join(leaks[:15])
+        leaks = english_words(text, language)
+        assert not leaks, f"{case}: English in the handbook:\n" + "\n".join(leaks[:15])
+    else:
+        own = official_language(jid)
+        if own != "en":
+            runs = foreign_runs(text, own, names(jid, fid))
+            assert not runs, f"{case}: {own} words in the English handbook:\n" + "\n".join(runs[:15])
+    links = re.findall(r'href="(https?://[^"]+)"', page)
+    assert not [u for u in links if not official(u)], f"{case}: links outside the allow-list"
 
 
-@pytest.mark.parametrize("jid,language", [m for m in MATRIX if m[1] != "en"])
-def test_registration_steps_are_translated(jid, language):
-    form = CATALOG.jurisdiction(jid).forms[0]
+# ── the reverse check: an English handbook of a jurisdiction whose language is not English ─────────
+
+# Common words of each official language that are not English words (so "die", "den", "also", "in", "per"...
+# are left out); two of them within four words, outside parentheses and names, are a run of that language.
+OFFICIAL_WORDS = {
+    "de": "der das und mit für von nicht eine einer eines einem einen wird werden sind ist oder auf bei nach zur zum "
+          "des dem sich auch durch über muss müssen kann können mindestens jede jedes jeder wenn wie sie ihre "
+          "zu vor vom beim eingetragen mitglieder",
+    "fr": "le la les des du une est sont pour dans avec sur qui que aux au ou pas ses leur leurs doit peuvent peut "
+          "être cette nous vous il elle associés selon chaque ne plus",
+    "it": "il lo gli della delle dei degli che una sono con nel nella alla dal dalla non deve essere anche più ogni "
+          "soci almeno del ai alle si sia",
+    "nl": "het een van niet zijn wordt worden voor met ook bij naar dat moet kan aan uit leden minstens elke "
+          "de en er op te",
+    "da": "og der det til med på af ikke skal som har fra ved eller mindst medlemmer hvert hver mellem et "
+          "skal kan være",
+    "es": "el los las del una que con por para son sus se al debe puede cada socios más como y la de en",
+    "ca": "el els les del dels una que amb són seva seus al ha pot cada socis més com la de en i",
+    "pt-BR": "os as do da dos das um uma que com para por não é são seu sua ao deve pode cada cooperados mais "
+             "na no em de",
+}
+
+
+def names(jid: str, fid: str) -> list[str]:
+    """Names a founder needs in the official language to find the document or the office: the form, its
+    statute, the registrar and the compulsory memberships (the handbook keeps them as they are written)."""
+    jurisdiction = CATALOG.jurisdiction(jid)
+    form = jurisdiction.form(fid)
+    out = [jurisdiction.name, form.name, form.statute, form.registration.registrar]
+    out += [m.name for m in form.registration.compulsory_memberships]
+    out += [f.name for f in jurisdiction.forms] + [f.statute for f in jurisdiction.forms]
+    out += [f.registration.registrar for f in jurisdiction.forms]
+    out += [str(v) for v in form.vocabulary.values()]
+    # citations: a founder looks the law up by them
+    cited = [*form.facts.values(), *form.checks, *form.matters, *form.registration.steps,
+             *form.registration.compulsory_memberships, *(s.fee for s in form.registration.steps if s.fee)]
+    out += [c.cite for c in cited if getattr(c, "cite", "")]
+    return sorted({n for n in out if n}, key=len, reverse=True)
+
+
+def _outside_parentheses(text: str) -> str:
+    while True:
+        stripped = re.sub(r"\([^()]*\)", " ", text)
+        if stripped == text:
+            return text
+        text = stripped
+
+
+def foreign_runs(text: str, language: str, proper: list[str] = ()) -> list[str]:
+    words = set(OFFICIAL_WORDS[language].split())
+    for name in proper:
+        text = text.replace(name, " ")
+    found = []
+    for line in _outside_parentheses(text).split("\n"):
+        tokens = re.findall(r"[\w’'·-]+", line.lower())
+        for i in range(len(tokens)):
+            window = tokens[i:i + 4]
+            if window and window[0] in words and sum(1 for t in window if t in words) >= 2:
+                found.append(f"…{line.strip()[:160]!r}…")
+                break
+    return found
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c[4] != "en"], ids=case_id)
+def test_registration_prose_is_translated(case):
+    """Every step, fee note, compulsory membership, limit and fact of every form of a jurisdiction has
+    its text in each language its handbooks are written in (jurisdiction.yml `i18n:`)."""
+    jid, fid, _t, _s, language = case
+    form = CATALOG.jurisdiction(jid).form(fid)
+
+    def own(item) -> dict:
+        return item.i18n.get(language) or item.i18n.get(language.split("-")[0]) or {}
+
     for step in form.registration.steps:
-        own = step.i18n.get(language) or step.i18n.get(language.split("-")[0])
-        assert own and own.get("title") and own.get("description"), \
-            f"{jid}: step {step.id!r} has no {language} title and description (i18n in jurisdiction.yml)"
+        assert own(step).get("title") and own(step).get("description"), \
+            f"{jid}/{fid}: step {step.id!r} has no {language} title and description (i18n in jurisdiction.yml)"
+        if step.fee and step.fee.note:
+            assert own(step.fee).get("note"), f"{jid}/{fid}: the fee of step {step.id!r} has no {language} note"
+    for membership in form.registration.compulsory_memberships:
+        assert own(membership).get("description"), \
+            f"{jid}/{fid}: the compulsory membership {membership.name!r} has no {language} description"
     for check in form.checks:
-        own = check.i18n.get(language) or check.i18n.get(language.split("-")[0])
-        assert own and own.get("rule"), f"{jid}: the check on {check.field} has no {language} rule"
+        assert own(check).get("rule"), f"{jid}/{fid}: the check on {check.field} has no {language} rule"
+    assert own(form).get("description"), f"{jid}/{fid}: the form has no {language} description"
 
 
-def test_the_leak_check_can_fail():
+@pytest.mark.parametrize("jid,fid", [(jid, form.id) for jid in CATALOG.jurisdiction_ids if official_language(jid) != "en"
+                                     for form in CATALOG.jurisdiction(jid).forms])
+def test_facts_and_matters_have_english(jid, fid):
+    """The English handbook (and the English translation of the documents) of a jurisdiction whose law is
+    written in another language shows its facts and statutory matters in English."""
+    form = CATALOG.jurisdiction(jid).form(fid)
+    local = form.localized("en")
+    for key, fact in local.facts.items():
+        if fact.text:
+            assert not foreign_runs(fact.text, official_language(jid), names(jid, fid)), \
+                f"{jid}/{fid}: fact {key!r} has no English text (i18n: {{en: {{text: ...}}}}): {fact.text!r}"
+    for matter in local.matters:
+        assert not foreign_runs(matter.title + " x x x", official_language(jid), names(jid, fid)), \
+            f"{jid}/{fid}: matter {matter.id!r} has no English title: {matter.title!r}"
+
+
+def test_the_leak_checks_can_fail():
     assert english_words("Die Satzung regelt the members' shares.", "de")
     assert not english_words("Die Satzung regelt die Anteile der Mitglieder.", "de")
+    assert foreign_runs("Each member has one vote. Jedes Mitglied hat eine Stimme und mehr.", "de")
+    assert not foreign_runs("Each member has one vote (Jedes Mitglied hat eine Stimme, § 43 GenG).", "de")
+    assert not foreign_runs("Register with the Genossenschaftsregister beim zuständigen Amtsgericht.", "de",
+                            ["Genossenschaftsregister beim zuständigen Amtsgericht"])
+    assert foreign_runs("Les statuts fixent le capital.", "fr")
+    assert not foreign_runs("The Statuts fix the capital of the SCOP.", "fr")

@@ -21,11 +21,10 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
 from pathlib import Path
 
-from ._yaml import read_yaml_file
 from .catalog import Catalog
 from .charts import Bar, Span, cash_chart, surplus_chart, timeline_chart
 from .errors import DataError, UsageError
-from .handbook_plan import business, check_consistency, compliance, regional_registrar, sample_surplus, work
+from .handbook_plan import business, cached_yaml, check_consistency, compliance, regional_registrar, sample_surplus, work
 from .pdf import PdfJob
 from .profile import Profile
 from .render import (
@@ -156,14 +155,71 @@ def load_chapters(catalog: Catalog, language: str, overlays: list[Path]) -> list
 
 
 def load_words(catalog: Catalog, language: str) -> dict:
-    """strings.yml, glossary.yml and coops.yml of a language, each key falling back to English."""
+    """strings.yml, glossary.yml, coops.yml and examples.yml of a language, each key falling back to English."""
     words: dict = {}
-    for name in ("strings", "glossary", "coops"):
-        english = read_yaml_file(catalog.handbook / "i18n" / "en" / f"{name}.yml")
+    for name in ("strings", "glossary", "coops", "examples"):
+        english = cached_yaml(catalog.handbook / "i18n" / "en" / f"{name}.yml")
         path = catalog.handbook / "i18n" / language / f"{name}.yml"
-        own = read_yaml_file(path) if language != "en" and path.is_file() else {}
+        own = cached_yaml(path) if language != "en" and path.is_file() else {}
         words[name] = {**english, **own} if isinstance(english, dict) else own or english
     return words
+
+
+# ── coopkit's own words in the co-op's profile ───────────────────────────────────────────────
+
+def _same(a: object, b: object) -> bool:
+    return isinstance(a, str) and isinstance(b, str) and a.strip().rstrip(".").casefold() == b.strip().rstrip(".").casefold()
+
+
+def _in(options: dict, language: str):
+    return options.get(language) or options.get(language.split("-")[0])
+
+
+def own_words(ctx: dict, catalog: Catalog, language: str) -> dict:
+    """The purpose, the member classes and the sector's examples as the handbook prints them.
+
+    The purpose and the class names the founders kept from coopkit's defaults were written in the
+    documents' language (a French SCIC's "Salariés"); a handbook in another language prints coopkit's
+    own words for them in its language instead. Whatever the founders wrote themselves is printed as
+    they wrote it."""
+    coop, sector, strings = ctx["coop"], ctx["sector"], ctx["words"]["strings"]
+    jurisdiction = catalog.jurisdiction(coop["jurisdiction"])
+    purpose = coop["purpose"]
+    defaults = [str(f.defaults.get("purpose")) for f in jurisdiction.forms if f.defaults.get("purpose")]
+    defaults += [str(w.get("default_purpose")) for w in
+                 (cached_yaml(p) for p in sorted((catalog.handbook / "i18n").glob("*/strings.yml"))) if w.get("default_purpose")]
+    if strings.get("default_purpose") and any(_same(purpose, d) for d in defaults):
+        purpose = strings["default_purpose"]
+
+    own_path = catalog.handbook / "i18n" / language / "strings.yml"
+    form_classes = (cached_yaml(own_path).get("form_classes") or {}) if own_path.is_file() else {}
+    sector_classes = {c.id: c for c in sector.member_classes}
+    classes = []
+    for c in coop["member_classes"]:
+        label, description = c["label"], c["description"]
+        known = sector_classes.get(c["id"])
+        if known is not None:
+            if any(_same(label, w) for w in (known.label, *known.labels.values())):
+                label = known.label if language == "en" else _in(known.labels, language) or label
+            if any(_same(description, w) for w in (known.description, *known.descriptions.values())):
+                description = known.description if language == "en" else _in(known.descriptions, language) or description
+        for form in jurisdiction.forms:
+            for default in form.defaults.get("member_classes") or []:
+                words = form_classes.get(f"{jurisdiction.id}/{form.id}/{default['id']}")
+                if default["id"] == c["id"] and words and _same(c["label"], default.get("label")):
+                    label = words["label"]
+                    if _same(c["description"], default.get("description")):
+                        description = words["description"]
+        classes.append({**c, "label": label, "description": description})
+
+    translated = ctx["words"]["examples"].get(sector.id) or {}
+    examples = []
+    for example in sector.examples:
+        own = {"place": example.place, "sentence": example.sentence} if language == "en" else \
+            translated.get(example.name) or {}
+        examples.append({"name": example.name, "url": example.url, "place": own.get("place"),
+                         "sentence": own.get("sentence")})
+    return {"purpose": purpose, "member_classes": classes, "sector_examples": examples}
 
 
 # ── the co-op's numbers ──────────────────────────────────────────────────────────────────────
@@ -250,13 +306,11 @@ def figures(profile: Profile, context: dict, words: dict, language: str, documen
 
     # capital plan: member classes × founders
     sector = context["sector"]
-    sector_classes = {c.id: c for c in sector.member_classes}
 
-    def label(c) -> str:  # the class's word in the handbook's language, when the sector has it
-        own = sector_classes.get(c.id)
-        if own is not None and c.label == own.label:
-            return own.labels.get(language) or own.labels.get(language.split("-")[0]) or c.label
-        return c.label
+    class_words = {c["id"]: c["label"] for c in context.get("member_classes", [])}
+
+    def label(c) -> str:  # the class's word in the handbook's language (own_words)
+        return class_words.get(c.id, c.label)
 
     plan: list[dict] = []
     for c in classes:
@@ -328,7 +382,7 @@ def figures(profile: Profile, context: dict, words: dict, language: str, documen
         day += step.duration_days
     registered_day = day
     launch = []
-    for phase in read_yaml_file(root / "plan.yml")["launch"]:
+    for phase in cached_yaml(root / "plan.yml")["launch"]:
         launch.append({"id": phase["id"], "title": strings["launch"][phase["id"]], "start": day,
                        "end": day + phase["days"], "days": phase["days"]})
         day += phase["days"]
@@ -508,6 +562,7 @@ def handbook_html(profile: Profile, catalog: Catalog, context: dict, *, document
            "vocab": context["sector"].vocabulary_for(language),
            "glossary": words["glossary"]["terms"], "coops": words["coops"]["coops"], "_handbook_root": catalog.handbook}
     ctx["sector_name"] = words["strings"].get("sectors", {}).get(profile.sector) or context["sector"].name
+    ctx.update(own_words(ctx, catalog, language))
     missing = missing_language(profile, catalog) if language == "en" else None
     ctx["language_notice"] = (words["strings"]["language_missing"].format(language=missing,
                               languages=", ".join(languages(catalog))) if missing else "")

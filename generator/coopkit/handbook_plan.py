@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import math
 import re
 from decimal import ROUND_HALF_EVEN, Decimal
@@ -26,9 +27,21 @@ def _money(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_EVEN)
 
 
+def cached_yaml(path: Path) -> Any:
+    """A data file read once per process (and again when it changes): the handbook reads the same few
+    files for every co-op of a cohort. Callers never change what they get."""
+    stat = path.stat()
+    return _cached_yaml(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=256)
+def _cached_yaml(path: str, mtime_ns: int, size: int) -> Any:
+    return read_yaml_file(Path(path))
+
+
 def load_data(root: Path, name: str) -> dict:
     path = root / "data" / f"{name}.yml"
-    data = read_yaml_file(path)
+    data = cached_yaml(path)
     if not isinstance(data, dict):
         raise DataError(f"{path}: must be a mapping (see handbook/data/README.md).")
     return data
@@ -192,5 +205,5 @@ def check_consistency(profile, figures: dict, html: str, user_strings: list[str]
                         + "\nThis is a bug in coopkit's handbook data; please report it.")
 
 
-__all__ = ["business", "sample_surplus", "work", "compliance", "regional_registrar", "check_consistency",
+__all__ = ["cached_yaml", "business", "sample_surplus", "work", "compliance", "regional_registrar", "check_consistency",
            "load_data"]
