@@ -9,6 +9,7 @@ import html as htmllib
 import re
 
 import pytest
+import yaml
 
 from coopkit import profile as P
 from coopkit.catalog import Catalog
@@ -244,6 +245,14 @@ def names(jid: str, fid: str) -> list[str]:
     cited = [*form.facts.values(), *form.checks, *form.matters, *form.registration.steps,
              *form.registration.compulsory_memberships, *(s.fee for s in form.registration.steps if s.fee)]
     out += [c.cite for c in cited if getattr(c, "cite", "")]
+    data = CATALOG.handbook / "data"
+    work = yaml.safe_load((data / "work.yml").read_text(encoding="utf-8"))["jurisdictions"].get(jid, {})
+    out += [work.get("status_law", ""), *(str(v) for part in ("minimum", "insurance_law") for k, v in
+                                           (work.get(part) or {}).items() if k in ("law", "cite"))]
+    deadlines = yaml.safe_load((data / "compliance.yml").read_text(encoding="utf-8"))["jurisdictions"]
+    out += [item["cite"] for key in (jid, f"{jid}/{fid}") for item in deadlines.get(key, [])]
+    registrars = yaml.safe_load((data / "registrars.yml").read_text(encoding="utf-8")).get(jid) or {}
+    out += [registrars.get("rule_cite", ""), *(registrars.get("courts") or {}).values()]
     return sorted({n for n in out if n}, key=len, reverse=True)
 
 
