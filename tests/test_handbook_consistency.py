@@ -135,3 +135,19 @@ def test_the_check_fails_on_leftovers_and_the_old_shared_figure(figures, leftove
 def test_the_founders_own_words_are_not_leftovers(figures):
     profile, numbers = figures
     check_consistency(profile, numbers, "<p>{{ 7*7 }} TODO Couriers</p>", ["{{ 7*7 }} TODO Couriers"])
+
+
+def test_every_problem_says_what_to_fix_and_where(figures):
+    """The check's findings are coopkit's own defects (exit 6), so they are written for coopkit's maintainers
+    in English, as every terminal message is, whatever the handbook's language; each names the fix and,
+    for text, the chapter and the language folder to look in."""
+    profile, numbers = figures
+    page = '<h1 id="ch-why">Warum</h1><p>ok</p><h1 id="ch-money">Geld</h1><p>Ein Beispiel: TODO</p>'
+    with pytest.raises(DataError) as caught:
+        check_consistency(profile, {**numbers, "sweat_shares": 500}, page, [], "de")
+    message = str(caught.value)
+    assert message.startswith("the handbook (de) contradicts")
+    assert "above capital.max_shares_per_member" in message and "fix: cap the shares" in message
+    assert "'TODO' is left in the text of chapter 'money'; fix: finish the text in handbook/chapters/de/" in message
+    assert "not in your answers" in message
+    assert all("; fix: " in line for line in message.splitlines() if line.startswith("  - "))

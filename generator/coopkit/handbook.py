@@ -576,7 +576,7 @@ def handbook_html(profile: Profile, catalog: Catalog, context: dict, *, document
         css=Markup("\n".join(p.read_text(encoding="utf-8") for p in css)),
         date_text=long_date(context["document_date"], language),
     )
-    check_consistency(profile, ctx, "" if overlays else html, _user_strings(profile))
+    check_consistency(profile, ctx, "" if overlays else html, _user_strings(profile), language)
     return html
 
 

@@ -166,43 +166,64 @@ _VALUE_LEFTOVER = re.compile(r"(?:>|\(|:|\|)\s*(None|nan|NaN|undefined)\s*(?:<|\
 _VISIBLE = re.compile(r"<(script|style|title|desc)\b.*?</\1>|<[^>]+>", re.S)
 
 
-def check_consistency(profile, figures: dict, html: str, user_strings: list[str]) -> None:
+def _chapter_at(html: str, position: int) -> str:
+    """The chapter (its id) a position of the page falls in, for a message that says where to look."""
+    found = [m[1] for m in re.finditer(r'<h1 id="ch-([a-z0-9-]+)"', html[:position])]
+    return found[-1] if found else "cover or contents"
+
+
+def check_consistency(profile, figures: dict, html: str, user_strings: list[str], language: str = "en") -> None:
     """Fail the build on any contradiction between the examples and the co-op's own limits, any
-    template leftover and any sample figure that every handbook would share."""
-    problems = []
+    template leftover and any sample figure that every handbook would share.
+
+    What it finds is a defect in coopkit's handbook data or arithmetic, never in the founders'
+    answers (DataError, exit 6): the message is for whoever maintains coopkit's data, so it is in
+    English, like every other message coopkit prints on the terminal (only the interview speaks the
+    founders' language), whatever the handbook's language. Each problem says what to fix and where."""
+    problems: list[tuple[str, str]] = []
     cap = profile.capital
     earners = {row["name"] for row in figures["patronage_rows"]}
     for row in figures["patronage_rows"]:
         if row["class_id"] not in figures["patronage_classes"]:
-            problems.append(f"patronage example for {row['name']}, whose class cannot earn patronage")
+            problems.append((f"the patronage example pays {row['name']}, whose class {row['class_id']!r} cannot earn patronage",
+                             "list only the classes patronage_classes() in generator/coopkit/handbook.py returns"))
     if earners and sum(r["amount"] for r in figures["patronage_rows"]) != figures["patronage_pool"]:
-        problems.append("the patronage returns do not add up to the patronage share")
+        problems.append(("the patronage returns do not add up to the patronage share",
+                         "split the pool with largest_remainder() so the cents add up"))
     if sum((r["amount"] for r in figures["fund_rows"]), figures["patronage_pool"]) != figures["sample_surplus"]:
-        problems.append("the surplus split does not add up to the surplus")
+        problems.append(("the surplus split does not add up to the surplus",
+                         "split the surplus with largest_remainder() so the cents add up"))
     if figures["sweat_shares"] + figures["sweat_founder_shares"] > cap.max_shares_per_member:
-        problems.append(f"the sweat-equity example issues {figures['sweat_shares']} shares to a founder who holds "
-                        f"{figures['sweat_founder_shares']}, above capital.max_shares_per_member "
-                        f"({cap.max_shares_per_member})")
+        problems.append((f"the sweat-equity example issues {figures['sweat_shares']} shares to a founder who holds "
+                         f"{figures['sweat_founder_shares']}, above capital.max_shares_per_member "
+                         f"({cap.max_shares_per_member})",
+                         "cap the shares at capital.max_shares_per_member minus the founder's holding in figures() "
+                         "and pay the rest in cash"))
     if figures["show_interest"] != (cap.interest_cap_percent > 0):
-        problems.append("an interest example for a co-op that pays no interest on shares")
+        problems.append(("an interest example for a co-op that pays no interest on shares",
+                         "show interest only when capital.interest_cap_percent is above 0 (show_interest)"))
     plan = figures["business"]
     if plan["break_even"] is not None and plan["contribution"] <= 0:
-        problems.append("a break-even point although each order loses money")
-    text = _VISIBLE.sub(" ", html)
+        problems.append(("a break-even point although each order loses money",
+                         "give break_even only when the contribution per order is positive (business())"))
+    where = f"handbook/chapters/{language}/ or handbook/i18n/{language}/"
+    masked = html
     for user in user_strings:  # the founders' own words may contain anything
-        text = text.replace(str(user), " ")
+        masked = masked.replace(str(user), " " * len(str(user)))
+    text = _VISIBLE.sub(lambda m: " " * len(m[0]), masked)
     for leftover in LEFTOVERS:
-        if re.search(r"(?<![\w])" + re.escape(leftover) + r"(?![\w])" if leftover.isalpha() else re.escape(leftover),
-                     text):
-            problems.append(f"{leftover!r} is left in the text")
-    for user in user_strings:
-        html = html.replace(str(user), " ")
-    for match in _VALUE_LEFTOVER.finditer(html):
-        problems.append(f"{match[1]!r} is left in the text")
+        pattern = r"(?<![\w])" + re.escape(leftover) + r"(?![\w])" if leftover.isalpha() else re.escape(leftover)
+        found = re.search(pattern, text)
+        if found:
+            problems.append((f"{leftover!r} is left in the text of chapter {_chapter_at(html, found.start())!r}",
+                             f"finish the text in {where} (a figure is computed in figures(), never typed)"))
+    for match in _VALUE_LEFTOVER.finditer(masked):
+        problems.append((f"{match[1]!r} is left in the text of chapter {_chapter_at(html, match.start())!r}",
+                         f"give the value in figures() or guard it in {where}"))
     if problems:
-        raise DataError("the handbook contradicts the co-op's own profile or is unfinished:\n"
-                        + "\n".join(f"  - {p}" for p in problems)
-                        + "\nThis is a bug in coopkit's handbook data; please report it.")
+        raise DataError(f"the handbook ({language}) contradicts the co-op's own profile or is unfinished:\n"
+                        + "\n".join(f"  - {p}; fix: {f}." for p, f in problems)
+                        + "\nThis is a bug in coopkit's handbook data, not in your answers; please report it.")
 
 
 __all__ = ["cached_yaml", "business", "sample_surplus", "work", "compliance", "regional_registrar", "check_consistency",
