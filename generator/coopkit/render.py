@@ -141,9 +141,27 @@ def html_env(search_path: list[Path]) -> ImmutableSandboxedEnvironment:
     return env
 
 
+_COMPILED: dict[tuple, Any] = {}
+
+
+def _template(env: ImmutableSandboxedEnvironment, source: str) -> Any:
+    """`env.from_string(source)` with the compiled code kept for the process: the same clause and
+    chapter sources are rendered for every document and every co-op of a cohort, and compiling is
+    most of the cost. The key holds every setting that changes the generated code."""
+    autoescape = env.autoescape(None) if callable(env.autoescape) else env.autoescape
+    key = (type(env), autoescape, env.finalize is not None, env.trim_blocks, env.lstrip_blocks,
+           env.keep_trailing_newline, env.newline_sequence, tuple(sorted(env.extensions)), source)
+    code = _COMPILED.get(key)
+    if code is None:
+        if len(_COMPILED) > 4096:  # a long-lived process (cohort worker, web interview): stay bounded
+            _COMPILED.clear()
+        code = _COMPILED[key] = env.compile(source)
+    return env.template_class.from_code(env, code, env.make_globals(None), None)
+
+
 def render_string(env: ImmutableSandboxedEnvironment, source: str, context: dict, where: str) -> str:
     try:
-        return env.from_string(source).render(context)
+        return _template(env, source).render(context)
     except TemplateError as exc:
         line = getattr(exc, "lineno", None)
         raise DataError(f"{where}{f', line {line}' if line else ''}: {exc}") from None

@@ -210,6 +210,19 @@ class _BodyWriter:
         self.section_num = _numbering(document, [("decimal", "§\u00a0%1")]) if meta.article_word and sections else 0
         self.chapter_num = _numbering(document, [("decimal", "%1")]) if meta.chapter_numbers else 0
         self.bookmark_id = 0
+        self._style_ids: dict[str, str | None] = {}
+
+    def paragraph(self, style: str | None = None, text: str = "") -> Paragraph:
+        """A new paragraph of `style`. python-docx looks a style up by scanning every style of the
+        document (twice) for each paragraph; the id is looked up once per name here instead."""
+        paragraph = self.document.add_paragraph(text)
+        if style:
+            if style not in self._style_ids:
+                self._style_ids[style] = self.document.styles.get_style_id(style, WD_STYLE_TYPE.PARAGRAPH)
+            style_id = self._style_ids[style]
+            if style_id:
+                paragraph._p.style = style_id
+        return paragraph
 
     # blocks -------------------------------------------------------------------------------------
     def block(self, el: Any, style: str | None = None, list_level: int = 0) -> None:
@@ -218,7 +231,7 @@ class _BodyWriter:
         if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
             self.heading(el, int(tag[1]))
         elif tag == "p":
-            paragraph = self.document.add_paragraph(style=style)
+            paragraph = self.paragraph(style)
             self.inline(paragraph, el)
         elif tag in ("ul", "ol"):
             self.listing(el, ordered=tag == "ol", level=list_level)
@@ -230,21 +243,21 @@ class _BodyWriter:
         elif tag == "div" and "admonition" in classes:
             for child in el:
                 child_classes = (child.get("class") or "").split()
-                paragraph = self.document.add_paragraph(style=NOTE_STYLE)
+                paragraph = self.paragraph(NOTE_STYLE)
                 if "admonition-title" in child_classes:
                     paragraph.add_run(child.text_content().strip()).bold = True
                 else:
                     self.inline(paragraph, child)
         elif tag == "dl":
             for child in el:
-                paragraph = self.document.add_paragraph(style=style)
+                paragraph = self.paragraph(style)
                 if child.tag == "dt":
                     paragraph.add_run(child.text_content().strip()).bold = True
                 else:
                     paragraph.paragraph_format.left_indent = Pt(18)
                     self.inline(paragraph, child)
         elif tag == "pre":
-            paragraph = self.document.add_paragraph(style="No Spacing")
+            paragraph = self.paragraph("No Spacing")
             run = paragraph.add_run(el.text_content())
             run.font.name = "DejaVu Sans Mono"
         elif tag == "svg":
@@ -253,17 +266,17 @@ class _BodyWriter:
             for child in el:
                 self.block(child, style=style, list_level=list_level)
         elif tag == "hr":
-            self.document.add_paragraph()
+            self.paragraph()
         elif tag in ("nav", "style", "script", ""):
             return
         else:  # inline content at block level
-            paragraph = self.document.add_paragraph(style=style)
+            paragraph = self.paragraph(style)
             self.inline(paragraph, el, own=True)
 
     def heading(self, el: Any, level: int) -> None:
         anchor = el.get("id") or ""
         text = el.text_content().strip()
-        paragraph = self.document.add_paragraph(style=f"Heading {min(level, 3)}")
+        paragraph = self.paragraph(f"Heading {min(level, 3)}")
         number = None
         if self.clause_num and level == 2 and re.fullmatch(r"article-\d+", anchor):
             number = 0
@@ -297,7 +310,7 @@ class _BodyWriter:
             if item.tag != "li":
                 continue
             style = f"List Bullet{'' if level == 0 else f' {min(level + 1, 3)}'}" if not ordered else "List Paragraph"
-            paragraph = self.document.add_paragraph(style=style)
+            paragraph = self.paragraph(style)
             if ordered:
                 set_numbering(paragraph, num_id, min(level, 2))
             nested = [c for c in item if c.tag in ("ul", "ol")]
@@ -305,7 +318,7 @@ class _BodyWriter:
             if blocks:  # a "loose" list: <li><p>…</p></li>
                 self.inline(paragraph, blocks[0])
                 for extra in blocks[1:]:
-                    self.inline(self.document.add_paragraph(style="List Continue"), extra)
+                    self.inline(self.paragraph("List Continue"), extra)
             else:
                 self.inline(paragraph, item, skip={"ul", "ol"})
             for child in nested:
@@ -318,18 +331,17 @@ class _BodyWriter:
         width = max(len([c for c in tr if c.tag in ("td", "th")]) for tr in rows)
         table = self.document.add_table(rows=len(rows), cols=width)
         table.style = self.document.styles["Table Grid"]
-        for r, tr in enumerate(rows):
-            cells = [c for c in tr if c.tag in ("td", "th")]
-            for c, cell in enumerate(cells):
-                paragraph = table.cell(r, c).paragraphs[0]
-                self.inline(paragraph, cell, bold=cell.tag == "th")
-        self.document.add_paragraph()
+        for tr, row in zip(rows, table.rows, strict=True):  # row by row: table.cell() rebuilds the whole grid each call
+            docx_cells = row.cells
+            for c, cell in enumerate(c for c in tr if c.tag in ("td", "th")):
+                self.inline(docx_cells[c].paragraphs[0], cell, bold=cell.tag == "th")
+        self.paragraph()
 
     def svg(self, el: Any) -> None:
         """Charts stay in the PDF and HTML; the .docx gets their title and description as text."""
         words = [t.text_content().strip() for t in el if isinstance(t.tag, str) and t.tag in ("title", "desc")]
         if words:
-            self.document.add_paragraph(" — ".join(w for w in words if w), style="Caption")
+            self.paragraph("Caption", " — ".join(w for w in words if w))
 
     # inline -------------------------------------------------------------------------------------
     def inline(self, paragraph: Paragraph, el: Any, *, bold: bool = False, italic: bool = False, mono: bool = False,
@@ -386,8 +398,10 @@ class _BodyWriter:
         if not text:
             return
         run = paragraph.add_run(text)
-        run.bold = bold or None
-        run.italic = italic or None
+        if bold:  # a new run has no formatting: only what is on needs setting
+            run.bold = True
+        if italic:
+            run.italic = True
         if mono:
             run.font.name = "DejaVu Sans Mono"
 
