@@ -8,7 +8,6 @@ import yaml
 
 from .errors import YamlFileError
 
-
 _Safe = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when PyYAML has it: several times faster
 
 
