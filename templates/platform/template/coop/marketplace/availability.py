@@ -65,9 +65,12 @@ class Month:
 
 
 def parse_month(text, today):
-    """The first day of "YYYY-MM", or of today's month when the text is missing or not a month."""
+    """The first day of "YYYY-MM", or of today's month when the text is missing, not a month, or so far
+    away that its neighbours would not be dates."""
     try:
         year, month = (int(part) for part in str(text or "").split("-"))
+        if not 1900 <= year <= 2999:
+            raise ValueError(year)
         return date(year, month, 1)
     except ValueError:
         return today.replace(day=1)

@@ -114,7 +114,7 @@ def test_months_are_navigated_and_a_bad_month_shows_this_one(client, listing):
     assert following.caption.strip() == next_month(today).strftime("%B %Y")
     back = Calendar(page(client, listing, month=following.links["prev"].split("=")[1].split("#")[0]))
     assert back.caption.strip() == today.strftime("%B %Y")
-    for nonsense in ("2026-13", "abc", "0-0", "99999-01"):
+    for nonsense in ("2026-13", "abc", "0-0", "99999-01", "9999-12", "0001-01", "2026-1-1", "-1-1"):
         assert Calendar(page(client, listing, month=nonsense)).caption.strip() == today.strftime("%B %Y")
 
 
