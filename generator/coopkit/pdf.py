@@ -122,6 +122,10 @@ def _run_job(job: PdfJob) -> Path:
     return job.run()
 
 
+def _ready() -> None:
+    """The no-op job `PdfPool.start` sends: the executor forks its workers on the first job."""
+
+
 def workers_for(jobs: int) -> int:
     """Worker processes for `jobs` PDFs: one per core, never more than the jobs."""
     return max(1, min(jobs, os.cpu_count() or 1))
@@ -137,17 +141,26 @@ class PdfPool:
     _executor: ProcessPoolExecutor | None = None
     _futures: list[tuple[PdfJob, Future[Path]]] = field(default_factory=list)
 
-    def submit(self, job: PdfJob) -> None:
-        if self.workers <= 1:
-            job.run()
-            return
+    def start(self) -> None:
+        """Start the workers now (they import WeasyPrint and load the fonts while the caller renders
+        the first HTML) instead of at the first job. Nothing happens with one worker."""
+        if self.workers > 1:
+            self._pool().submit(_ready)
+
+    def _pool(self) -> ProcessPoolExecutor:
         if self._executor is None:
             import multiprocessing
 
             self._executor = ProcessPoolExecutor(max_workers=self.workers, initializer=_worker_start,
                                                  initargs=(self.stylesheets,),
                                                  mp_context=multiprocessing.get_context("fork"))
-        self._futures.append((job, self._executor.submit(_run_job, job)))
+        return self._executor
+
+    def submit(self, job: PdfJob) -> None:
+        if self.workers <= 1:
+            job.run()
+            return
+        self._futures.append((job, self._pool().submit(_run_job, job)))
 
     def wait(self) -> None:
         """Wait for every job; the first failure is raised (as RenderError, naming the file)."""

@@ -48,6 +48,7 @@ def new_pipeline(run: Run, stage: Path, *, workers: int | None = None, overlay_o
     (stage / "coop.yml").write_text(dump_profile(run.profile), encoding="utf-8")
     planned = plan_documents(run)
     with pdf_pool(workers, ((catalog.handbook / "fonts" / "fonts.css",),)) as pool:
+        pool.start()  # every `new` renders PDFs: the workers get ready while the handbook's HTML is built
         work = Work(run, stage, pool, planned)
         state, _ = run_steps(work, plan(run, planned), State(), None)
         with run.timings.stage("platform"):  # while the workers render the PDFs
