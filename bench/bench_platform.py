@@ -131,11 +131,24 @@ with transaction.atomic():
         for p in range(proposals_n)
     ]
     sector = market.current_sector()
+
+    def sample(i, f):
+        """A valid value of the sector's offer field (later fields later in time: a window ends after it starts)."""
+        if f.kind in ("int", "decimal"):
+            return "3"
+        if f.kind == "date":
+            return (today + timedelta(days=2 + i)).isoformat()
+        if f.kind == "datetime":
+            return (timezone.now() + timedelta(days=2 + i)).isoformat()
+        if f.kind == "choice" and f.choices:
+            return f.choices[0][0] if isinstance(f.choices[0], (tuple, list)) else f.choices[0]
+        return "Bench"
+
     for o in range(offers_n):
         worker = members[o % len(members)]
         market.publish(
             worker.user, title=f"Bench offer {o}", description="An offer for the benchmark. " * 5,
-            price=Decimal("25.00"), details={f.name: "3" if f.kind in ("int", "decimal") else "Bench" for f in sector.offer_fields},
+            price=Decimal("25.00"), details={f.name: sample(i, f) for i, f in enumerate(sector.offer_fields)},
         )
     sessions = {m.pk: session_for(m.user) for m in members}
     from coop.core.models import AuditEntry  # noqa: E402

@@ -104,7 +104,19 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE transactions make concurrent writers wait for each other instead of failing.
-    DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
+    # WAL: readers never wait for the writer, and a commit is one append to the log (one fsync with
+    # synchronous=FULL, the default here: a recorded vote survives a power cut; NORMAL is faster and
+    # may lose the last commits on power loss, never consistency). The database file must be on a
+    # local disk (WAL needs shared memory), as the Docker volume is.
+    SQLITE_SYNCHRONOUS = "NORMAL" if os.environ.get("DJANGO_SQLITE_SYNCHRONOUS", "").upper() == "NORMAL" else "FULL"
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "transaction_mode": "IMMEDIATE", "timeout": 20,
+        "init_command": f"PRAGMA journal_mode=WAL; PRAGMA synchronous={SQLITE_SYNCHRONOUS}",
+    })
+# Page fragments (proposal list, audit table, navigation) are cached in each worker's memory, keyed
+# by what they show as read from the database on each request, so every worker shows the same data
+# (a change in one worker is seen by the others on their next request) without a cache server.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 2000}}}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -167,11 +167,12 @@ def verify_incrementally():
     Returns (intact, verified_up_to). The verified head itself must still be in place, unchanged.
     """
     head = VerifiedHead.objects.first() or VerifiedHead(seq=0, hash=GENESIS)
+    # the verified head's own entry (the anchor) and every entry after it, in one query
+    new = list(AuditEntry.objects.filter(seq__gte=max(head.seq, 1)).order_by("seq"))
     if head.seq:
-        anchor = AuditEntry.objects.filter(seq=head.seq).first()
+        anchor = new.pop(0) if new and new[0].seq == head.seq else None
         if anchor is None or anchor.hash != head.hash or anchor.compute_hash() != head.hash:
             return False, head.seq - 1
-    new = list(AuditEntry.objects.filter(seq__gt=head.seq).order_by("seq"))
     broken = first_break(new, prev=head.hash, expected_seq=head.seq + 1)
     if broken is not None:
         return False, broken - 1

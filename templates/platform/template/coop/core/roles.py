@@ -6,8 +6,10 @@ who is not a member gets the "not a member" page on member-only pages, never an 
 """
 from functools import wraps
 
+from django.contrib.auth.models import Group
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.db import connection
 from django.shortcuts import render
 
 MEMBER, BOARD, SECRETARY, ADMIN = "member", "board", "secretary", "admin"
@@ -25,6 +27,35 @@ def member_of(user):
     return member if member is not None and member.is_active else None
 
 
+def group_names(user):
+    """The names of the user's groups: one query, remembered on this user object (one request's user).
+
+    Adding or removing the user's groups through this object forgets them (see apps.py), so a later
+    check on the same object sees the change.
+    """
+    names = getattr(user, "_coop_group_names", None)
+    if names is None:
+        names = user._coop_group_names = frozenset(_read_group_names(user))
+    return names
+
+
+def _read_group_names(user):
+    """user.groups.values_list("name") in plain SQL: every page asks (the header shows the roles' links)."""
+    through = user._meta.get_field("groups").remote_field.through
+    group_column = next(f.column for f in through._meta.fields if f.is_relation and f.related_model is Group)
+    user_column = next(f.column for f in through._meta.fields if f.is_relation and f.related_model is not Group)
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT g.{quote('name')} FROM {quote(Group._meta.db_table)} g INNER JOIN {quote(through._meta.db_table)} ug "
+            f"ON ug.{quote(group_column)} = g.{quote('id')} WHERE ug.{quote(user_column)} = %s", [user.pk])
+        return [row[0] for row in cursor.fetchall()]
+
+
+def forget_group_names(user):
+    user.__dict__.pop("_coop_group_names", None)
+
+
 def has_role(user, role):
     if not getattr(user, "is_authenticated", False):
         return False
@@ -33,10 +64,10 @@ def has_role(user, role):
     if user.is_superuser:
         return True
     if role == ADMIN:
-        return user.groups.filter(name=ADMIN).exists()
+        return ADMIN in group_names(user)
     if member_of(user) is None:
         return False
-    return user.groups.filter(name=role).exists()
+    return role in group_names(user)
 
 
 def require_role(user, *roles):
