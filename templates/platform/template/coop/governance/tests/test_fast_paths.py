@@ -1,0 +1,156 @@
+"""The busiest pages stay correct while they are cheap: cached parts change as soon as the database does
+(whichever worker changed it), and the number of queries per page does not grow with the data.
+
+Caches here live in each worker's memory and are keyed by state read from the database on every
+request, so "another worker changed it" is simply: the database changed and this process's cache did not
+hear about it. No timings here (performance is measured in coopkit's bench/bench_platform.py).
+"""
+import re
+from contextlib import contextmanager
+
+import pytest
+from django.contrib.auth.models import Group
+from django.db import connection
+from django.db.models import Count, Max, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from coop.core import models as audit
+from coop.core.roles import BOARD, has_role
+from coop.governance import services
+from coop.governance.models import Proposal, ProposalResult
+from coop.governance.views import list_state
+
+pytestmark = pytest.mark.django_db
+
+
+@contextmanager
+def counted():
+    """Every SQL statement the block runs (savepoints and transaction statements included)."""
+    statements = []
+
+    def wrapper(execute, sql, params, many, context):
+        statements.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(wrapper):
+        yield statements
+
+
+@pytest.fixture
+def board(make_member):
+    return make_member(roles=[BOARD])
+
+
+def without_csrf(html):
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
+
+
+def page(client, name, *args):
+    response = client.get(reverse(name, args=args))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_a_new_proposal_shows_at_once_in_a_cached_list(board, make_member, client):
+    services.create_proposal(board.user, title="Buy cargo bikes")
+    client.force_login(make_member().user)
+    assert "Buy cargo bikes" in page(client, "governance:proposals")  # the rows are now cached
+    services.create_proposal(board.user, title="Open a second depot")  # as another worker would: database only
+    listed = page(client, "governance:proposals")
+    assert "Open a second depot" in listed and "Buy cargo bikes" in listed
+
+
+def test_seconding_and_a_declared_result_show_at_once(make_member, client, rules, open_proposal, board):
+    rules("governance", member_proposals_need_seconder=True)
+    proposer, seconder = make_member(), make_member()
+    proposal = services.create_proposal(proposer.user, title="Weekly stand-up")
+    client.force_login(seconder.user)
+    assert "waiting for a seconder" in page(client, "governance:proposals")
+    services.second(proposal, seconder.user)
+    listed = page(client, "governance:proposals")
+    assert "waiting for a seconder" not in listed and "voting until" in listed
+    # voting has closed on another proposal: the list view declares its result and shows it
+    closed = open_proposal(board.user, title="Closed yesterday", days_open=10, days_left=-1)
+    listed = page(client, "governance:proposals")
+    assert ProposalResult.objects.filter(proposal=closed).exists()
+    assert "Closed yesterday</a> · Ordinary resolution ·\n  not passed" in listed
+
+
+def test_the_list_state_matches_the_orm(board, make_member, open_proposal, rules):
+    rules("governance", member_proposals_need_seconder=True)
+    services.create_proposal(board.user, title="Open now")
+    services.create_proposal(make_member().user, title="Awaiting a seconder")
+    open_proposal(board.user, title="Due", days_open=10, days_left=-1)
+    decided = open_proposal(board.user, title="Decided", days_open=10, days_left=-2)
+    services.close(decided)
+    now = timezone.now()
+    expected = Proposal.objects.aggregate(n=Count("id"), last=Max("id"), opened=Count("opens_at"), decided=Count("result"),
+                                          due=Count("id", filter=Q(closes_at__lte=now, result__isnull=True)))
+    assert list_state(now) == expected
+    assert expected == {"n": 4, "last": decided.pk, "opened": 3, "decided": 1, "due": 1}
+
+
+def test_the_header_follows_a_role_change_made_elsewhere(make_member, client):
+    member = make_member()
+    client.force_login(member.user)
+    register = reverse("members:register")
+    assert register not in page(client, "governance:proposals")  # the header is cached for a plain member
+    member.user.groups.add(Group.objects.get_or_create(name=BOARD)[0])
+    assert register in page(client, "governance:proposals")
+    member.user.groups.clear()
+    assert register not in page(client, "governance:proposals")
+
+
+def test_a_role_granted_to_the_same_user_object_counts_at_once(make_member):
+    member = make_member()
+    user = member.user
+    assert not has_role(user, BOARD)  # remembered on this object...
+    user.groups.add(Group.objects.get_or_create(name=BOARD)[0])
+    assert has_role(user, BOARD)  # ...and forgotten when its groups change
+    user.groups.remove(Group.objects.get(name=BOARD))
+    assert not has_role(user, BOARD)
+
+
+def test_queries_per_page_do_not_grow_with_the_data(board, make_member, client):
+    """Ceilings, so a change that adds a query per row (or per request) is caught."""
+    voter = make_member()
+    client.force_login(voter.user)
+    proposals = [services.create_proposal(board.user, title=f"Proposal {n}") for n in range(3)]
+    page(client, "governance:proposals")
+    page(client, "governance:audit")
+    with counted() as few:
+        page(client, "governance:proposals")
+    for n in range(60):  # more than a page
+        services.create_proposal(board.user, title=f"More {n}")
+        audit.record("test.filler", None, n=n)
+    page(client, "governance:audit")  # verifies the new entries once
+    with counted() as rows_rendered:
+        listed = page(client, "governance:proposals")  # the list changed: its rows are read again, once
+    assert "More 59" in listed and 'rel="next"' in listed
+    with counted() as many:
+        assert without_csrf(page(client, "governance:proposals")) == without_csrf(listed)  # the same page
+    # session, user, member, list state, roles, meetings, board decisions; the rows come from the cache
+    assert len(many) == len(few) <= 7, many
+    assert len(rows_rendered) == len(many) + 1, rows_rendered
+
+    with counted() as audit_page:
+        assert "The chain of records is intact" in page(client, "governance:audit")
+    # session, user, member, verified head, anchor and new entries, count and head, roles
+    assert len(audit_page) <= 7, audit_page
+
+    with counted() as vote:
+        response = client.post(reverse("governance:proposal", args=[proposals[0].pk]), {"choice": "for"})
+    assert response.status_code == 302 and proposals[0].votes.filter(member=voter).exists()
+    # session, user, member, proposal; then in one transaction: the vote, its fingerprint, the chain head, the entry
+    assert len(vote) <= 12, vote
+
+
+def test_sqlite_runs_in_wal_mode_and_syncs_every_commit():
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only")
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA journal_mode")
+        assert cursor.fetchone()[0] == "wal"
+        cursor.execute("PRAGMA synchronous")
+        assert cursor.fetchone()[0] == 2  # FULL: a recorded vote survives a power cut
