@@ -21,7 +21,7 @@ from django.test import Client
 from coop.governance.models import Proposal, Vote
 
 link = sys.argv[1]
-c = Client(HTTP_HOST="coop.example.org")
+c = Client(HTTP_HOST="coop.example.org", HTTP_ACCEPT_LANGUAGE="en")  # the walk reads English pages
 path = link.split("coop.example.org", 1)[1]
 first = c.get(path, secure=True, follow=True)
 assert b"Choose your password" in first.content, first.content[:500]
