@@ -46,11 +46,18 @@ def _digest(values):
     return hashlib.sha256(_canonical(values).encode("utf-8")).hexdigest()
 
 
-def digest_of(obj):
-    """The record's fingerprint, read back from the database (so it compares like with like)."""
+def digest_of(obj, read_back=True):
+    """The record's fingerprint, read back from the database (so it compares like with like).
+
+    read_back=False fingerprints the object as it was just saved, without the query: only for records
+    whose fields come back from the database exactly as they were written (a vote: ids, strings and a
+    list of ints; coop/governance/tests/test_fast_paths.py checks both ways agree for every ballot).
+    """
     fields = CHAINED.get(obj._meta.label_lower)
     if fields is None:
         raise ValueError(f"{obj._meta.label} is not a chained record.")
+    if not read_back:
+        return _digest({name: getattr(obj, name) for name in fields})
     values = type(obj)._base_manager.filter(pk=obj.pk).values(*fields).get()
     return _digest(values)
 

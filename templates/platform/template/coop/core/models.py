@@ -116,27 +116,28 @@ def ref_of(obj):
     return f"{obj._meta.label_lower}:{obj.pk}"
 
 
-def record(action, actor=None, obj=None, **payload):
+def record(action, actor=None, obj=None, *, read_back=True, **payload):
     """Append an entry to the audit trail (retrying if another writer took the same slot).
 
-    With `obj` (a model with chain_fields), the entry also fingerprints that record.
+    With `obj` (a model with chain_fields), the entry also fingerprints that record (see
+    integrity.digest_of for read_back).
     """
     from .integrity import digest_of
 
     ref = ref_of(obj) if obj is not None else ""
-    digest = digest_of(obj) if obj is not None else ""
+    digest = digest_of(obj, read_back=read_back) if obj is not None else ""
     for _attempt in range(8):
         try:
             with transaction.atomic():
-                last = AuditEntry.objects.order_by("-seq").only("seq", "hash").first()
+                last_seq, last_hash = AuditEntry.objects.order_by("-seq").values_list("seq", "hash").first() or (0, GENESIS)
                 entry = AuditEntry(
-                    seq=(last.seq + 1) if last else 1,
+                    seq=last_seq + 1,
                     created_at=timezone.now(),
                     actor=actor_name(actor),
                     action=action,
                     payload=_json_safe(payload),
                     ref=ref, digest=digest,
-                    prev_hash=last.hash if last else GENESIS,
+                    prev_hash=last_hash,
                 )
                 entry.hash = entry.compute_hash()
                 entry.save()

@@ -153,7 +153,7 @@ def cast_vote(user, proposal, choice=None, now=None, ranking=None):
             vote = Vote.objects.create(proposal=proposal, member=member, member_class=member.member_class,
                                        choice=choice, ranking=ranking)
             details = {} if proposal.secret else {"member": member.pk, "choice": choice, "ranking": ranking}
-            audit.record("vote.cast", None if proposal.secret else user, vote, proposal=proposal.pk, **details)
+            audit.record("vote.cast", None if proposal.secret else user, vote, read_back=False, proposal=proposal.pk, **details)
     except IntegrityError:
         raise AlreadyVoted(_("You have already voted on this proposal.")) from None
     return vote

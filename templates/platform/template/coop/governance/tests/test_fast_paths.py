@@ -154,3 +154,23 @@ def test_sqlite_runs_in_wal_mode_and_syncs_every_commit():
         assert cursor.fetchone()[0] == "wal"
         cursor.execute("PRAGMA synchronous")
         assert cursor.fetchone()[0] == 2  # FULL: a recorded vote survives a power cut
+
+
+def test_a_vote_fingerprinted_without_reading_it_back_matches_the_database(board, make_member, rules):
+    """cast_vote fingerprints the vote as saved (no query); it must equal the fingerprint read back, for every
+    ballot, or `verify_audit` would report an untouched vote as changed."""
+    from coop.core import integrity
+    from coop.core.models import AuditEntry
+
+    rules("governance", decision_method="consent")
+    options = ["Cargo bikes", "E-bikes", "Trailers"]
+    ballots = [("proposal", {"choice": "against"}), ("consent", {"choice": "block"}), ("poll", {"choice": "2"}),
+               ("dot", {"ranking": [4, 0, 6]}), ("ranked", {"ranking": [2, 0]})]
+    for secret in (False, True):
+        for tool, ballot in ballots:
+            proposal = services.create_proposal(board.user, title=f"{tool} {secret}", decision_tool=tool, secret=secret,
+                                                options=options if tool in ("poll", "dot", "ranked") else ())
+            vote = services.cast_vote(make_member().user, proposal, **ballot)
+            entry = AuditEntry.objects.get(ref=audit.ref_of(vote))
+            assert entry.digest == integrity.digest_of(vote) == integrity.digest_of(vote, read_back=False)
+    assert integrity.verify_all().intact
