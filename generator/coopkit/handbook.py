@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
 import html as html_lib
 import math
 import re
@@ -20,6 +21,9 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
 from pathlib import Path
+from types import CodeType
+
+from jinja2 import TemplateError
 
 from .catalog import Catalog
 from .charts import Bar, Span, cash_chart, surplus_chart, timeline_chart
@@ -494,6 +498,29 @@ def _scope_ids(html: str, prefix: str) -> str:
     return re.sub(r'href="#([^"]+)"', lambda m: f'href="#{prefix}-{m[1]}"' if m[1] in ids else m[0], html)
 
 
+_COMPILED: dict[str, CodeType] = {}
+
+
+def _render(env, source: str, context: dict, where: str) -> str:
+    """render_string, with each chapter compiled once per process: every chapter environment is made
+    by markdown_env with the same settings and looks its filters up when it renders, so the compiled
+    code of a source serves every co-op and language (compiling is most of a handbook's time)."""
+    code = _COMPILED.get(source)
+    if code is None:
+        try:
+            code = env.compile(source)
+        except TemplateError:
+            return render_string(env, source, context, where)  # the same message as every template error
+        if len(_COMPILED) > 512:
+            _COMPILED.clear()
+        _COMPILED[source] = code
+    try:
+        return env.template_class.from_code(env, code, env.make_globals(None)).render(context)
+    except TemplateError as exc:
+        line = getattr(exc, "lineno", None)
+        raise DataError(f"{where}{f', line {line}' if line else ''}: {exc}") from None
+
+
 def render_chapters(chapters: list[Chapter], catalog: Catalog, context: dict, overlays: list[Path]) -> list[dict]:
     language = context["language"]
     search = [o / "chapters" / language for o in reversed(overlays)] + [
@@ -523,8 +550,8 @@ def render_chapters(chapters: list[Chapter], catalog: Catalog, context: dict, ov
     out = []
     for chapter in chapters:
         ctx = {**context, "chart": chart, "chapter": chapter_ref, "this_chapter": chapter.number}
-        title = render_string(env, chapter.title, ctx, f"{chapter.path} title")
-        body = render_string(env, chapter.source, ctx, str(chapter.path))
+        title = _render(env, chapter.title, ctx, f"{chapter.path} title")
+        body = _render(env, chapter.source, ctx, str(chapter.path))
         html = _scope_ids(markdown_to_html(body), chapter.id)
         for name, svg in context["_charts"].items():
             html = html.replace(f"<p>{token}{name}</p>", f'<figure class="chart">{svg}</figure>')
@@ -569,8 +596,7 @@ def handbook_html(profile: Profile, catalog: Catalog, context: dict, *, document
     ctx.update(figures(profile, ctx, words, language, documents))
     chapters = render_chapters(load_chapters(catalog, language, list(overlays)), catalog, ctx, list(overlays))
     css = [catalog.handbook / "handbook.css"] + [o / "handbook.css" for o in overlays if (o / "handbook.css").is_file()]
-    env = html_env([catalog.handbook])
-    html = env.get_template("layout.html").render(
+    html = _layout_env(str(catalog.handbook)).get_template("layout.html").render(
         {k: v for k, v in ctx.items() if not k.startswith("_")}, chapters=chapters,
         logo=_logo(profile, list(overlays), profile_dir),
         css=Markup("\n".join(p.read_text(encoding="utf-8") for p in css)),
@@ -578,6 +604,13 @@ def handbook_html(profile: Profile, catalog: Catalog, context: dict, *, document
     )
     check_consistency(profile, ctx, "" if overlays else html, _user_strings(profile), language)
     return html
+
+
+@functools.lru_cache(maxsize=8)
+def _layout_env(root: str):
+    """The layout's environment, kept so the layout is compiled once (Jinja recompiles it when the
+    file changes); it has no per-co-op filters."""
+    return html_env([Path(root)])
 
 
 def _user_strings(profile: Profile) -> list[str]:
