@@ -53,7 +53,8 @@ MIDDLEWARE = [
 AUTH_USER_MODEL = "core.User"  # email is the login; a custom user model from the first migration
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "coop.core.backends.MemberBackend",  # ModelBackend, with the membership read in the same query
+    "django.contrib.auth.backends.ModelBackend",  # sessions that recorded it (older logins) stay valid
 ]
 # Throttling: 5 failed logins for one email from one address lock it out for an hour.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
