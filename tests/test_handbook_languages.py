@@ -255,13 +255,18 @@ def names(jid: str, fid: str) -> list[str]:
     out += [c.cite for c in cited if getattr(c, "cite", "")]
     data = CATALOG.handbook / "data"
     work = yaml.safe_load((data / "work.yml").read_text(encoding="utf-8"))["jurisdictions"].get(jid, {})
-    out += [work.get("status_law", ""), *(str(v) for part in ("minimum", "insurance_law") for k, v in
-                                           (work.get(part) or {}).items() if k in ("law", "cite"))]
+    out += [*_each(work.get("status_law", "")), *(c for part in ("minimum", "insurance_law") for k, v in
+                                                 (work.get(part) or {}).items() if k in ("law", "cite") for c in _each(v))]
     deadlines = yaml.safe_load((data / "compliance.yml").read_text(encoding="utf-8"))["jurisdictions"]
-    out += [item["cite"] for key in (jid, f"{jid}/{fid}") for item in deadlines.get(key, [])]
+    out += [cite for key in (jid, f"{jid}/{fid}") for item in deadlines.get(key, []) for cite in _each(item["cite"])]
     registrars = yaml.safe_load((data / "registrars.yml").read_text(encoding="utf-8")).get(jid) or {}
-    out += [registrars.get("rule_cite", ""), *(registrars.get("courts") or {}).values()]
+    out += [*_each(registrars.get("rule_cite", "")), *(registrars.get("courts") or {}).values()]
     return sorted({n for n in out if n}, key=len, reverse=True)
+
+
+def _each(value) -> list[str]:
+    """A data value given once or per language ({de: ..., en: ...}): every text of it."""
+    return [str(v) for v in value.values()] if isinstance(value, dict) else [str(value)]
 
 
 def _outside_parentheses(text: str) -> str:
@@ -338,6 +343,53 @@ def test_every_sector_example_is_written_in_every_language(language):
             assert own["sentence"] != example.sentence, f"{language}: {example.name}'s sentence is the English one"
 
 
+DATA = {name: yaml.safe_load((CATALOG.handbook / "data" / f"{name}.yml").read_text(encoding="utf-8"))
+        for name in ("work", "compliance", "registrars")}
+
+
+@pytest.mark.parametrize("language", languages(CATALOG))
+def test_every_id_in_the_handbooks_data_has_its_words_in_every_language(language):
+    """work.yml and compliance.yml name their facts by ids whose sentences are in strings.yml: each
+    language's own strings.yml has every one (a missing one would print English in that handbook)."""
+    own = yaml.safe_load((CATALOG.handbook / "i18n" / language / "strings.yml").read_text(encoding="utf-8"))
+    work = DATA["work"]
+    for jid, facts in work["jurisdictions"].items():
+        assert facts["status"] in own["work_status"], f"{language}: work_status.{facts['status']} ({jid})"
+        assert facts["minimum"]["kind"] in own["minimum_pay"], f"{language}: minimum_pay.{facts['minimum']['kind']}"
+    for ids in work["insurance"].values():
+        for insurance in ids:
+            assert insurance in own["insurance"], f"{language}: insurance.{insurance}"
+    for key, items in DATA["compliance"]["jurisdictions"].items():
+        for item in items:
+            assert item["id"] in own["compliance"], f"{language}: compliance.{item['id']} ({key})"
+
+
+def _notes(value) -> list[str]:
+    """The words a citation adds to the statute's name: what is in parentheses or after a colon."""
+    return [part for text in _each(value) for part in re.findall(r"\(([^()]*)\)|:\s*(.+)$", text) for part in part if part]
+
+
+@pytest.mark.parametrize("jid", [jid for jid in CATALOG.jurisdiction_ids if official_language(jid) != "en"])
+def test_the_handbooks_data_explains_itself_in_english_too(jid):
+    """A citation in handbook/data that explains itself in the official language (a note in parentheses)
+    is given per language with an English one, so an English handbook does not print that note."""
+    language = official_language(jid)
+    work = DATA["work"]["jurisdictions"].get(jid, {})
+    values = [work.get("status_law"), *((work.get(p) or {}).get(k) for p in ("minimum", "insurance_law") for k in ("law", "cite"))]
+    values += [item["cite"] for key, items in DATA["compliance"]["jurisdictions"].items() if key.split("/")[0] == jid
+               for item in items]
+    values.append((DATA["registrars"].get(jid) or {}).get("rule_cite"))
+    for value in values:
+        if not value:
+            continue
+        if isinstance(value, dict):
+            assert "en" in value and language in value, f"{jid}: {value} needs {language!r} and 'en'"
+            continue
+        for note in _notes(value):
+            assert not foreign_runs(note + " x x x", language), \
+                f"{jid}: {value!r} explains itself in {language}; give it as {{{language}: ..., en: ...}}"
+
+
 def test_the_leak_checks_can_fail():
     assert english_words("Die Satzung regelt the members' shares.", "de")
     assert not english_words("Die Satzung regelt die Anteile der Mitglieder.", "de")
@@ -346,4 +398,7 @@ def test_the_leak_checks_can_fail():
     assert not foreign_runs("Register with the Genossenschaftsregister beim zuständigen Amtsgericht.", "de",
                             ["Genossenschaftsregister beim zuständigen Amtsgericht"])
     assert foreign_runs("Les statuts fixent le capital.", "fr")
+    note = _notes("GenG § 10 (das Amtsgericht am Sitz des Landgerichts führt das Register)")
+    assert note and foreign_runs(note[0], "de")
+    assert not _notes("HGB § 339")
     assert not foreign_runs("The Statuts fix the capital of the SCOP.", "fr")

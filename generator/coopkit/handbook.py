@@ -424,9 +424,9 @@ def figures(profile: Profile, context: dict, words: dict, language: str, documen
         "steps": steps, "registered_day": registered_day, "registered_date": registered,
         "launch": launch, "total_days": day,
         "fees": sorted(fees.items()), "to_confirm": unconfirmed(form),
-        "business": plan_figures, "work": work(profile, root),
-        "compliance": compliance(profile, form.id, root, registered),
-        "regional_registrar": regional_registrar(profile, root),
+        "business": plan_figures, "work": work(profile, root, language),
+        "compliance": compliance(profile, form.id, root, registered, language),
+        "regional_registrar": regional_registrar(profile, root, language),
         "_charts": charts,
     }
 

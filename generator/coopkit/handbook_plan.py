@@ -47,6 +47,17 @@ def load_data(root: Path, name: str) -> dict:
     return data
 
 
+def in_language(value: Any, language: str) -> Any:
+    """A data value that may be given per language ({de: ..., en: ...}: a citation with a note in words)
+    in `language`, else its base language, else English, else the first one given."""
+    if not isinstance(value, dict):
+        return value
+    for key in (language, language.split("-")[0], "en"):
+        if key in value:
+            return value[key]
+    return next(iter(value.values()))
+
+
 # ── business model and cash flow ─────────────────────────────────────────────────────────────
 
 def business(profile, root: Path, capital_total: Decimal, fees: Decimal) -> dict:
@@ -101,14 +112,18 @@ def sample_surplus(plan: dict, capital_total: Decimal) -> Decimal:
 
 # ── work and pay ─────────────────────────────────────────────────────────────────────────────
 
-def work(profile, root: Path) -> dict:
+def work(profile, root: Path, language: str = "en") -> dict:
     data = load_data(root, "work")
     facts = data["jurisdictions"].get(profile.jurisdiction)
     if facts is None:
         raise DataError(f"handbook/data/work.yml: no entry for jurisdiction {profile.jurisdiction!r} "
                         "(status, status_law, status_url, minimum).")
     insurance = data["insurance"].get(profile.sector, data["insurance"]["default"])
-    return {**facts, "confirmed": facts.get("confirmed", True), "insurance": list(insurance)}
+    words = {key: in_language(value, language) for key, value in facts.items() if key not in ("minimum", "insurance_law")}
+    for part in ("minimum", "insurance_law"):
+        if isinstance(facts.get(part), dict):
+            words[part] = {k: in_language(v, language) for k, v in facts[part].items()}
+    return {**words, "confirmed": facts.get("confirmed", True), "insurance": list(insurance)}
 
 
 # ── compliance calendar ──────────────────────────────────────────────────────────────────────
@@ -124,7 +139,7 @@ def _third_saturday(year: int, month: int) -> dt.date:
     return first + dt.timedelta(days=(5 - first.weekday()) % 7 + 14)
 
 
-def compliance(profile, form_id: str, root: Path, registered: dt.date) -> dict:
+def compliance(profile, form_id: str, root: Path, registered: dt.date, language: str = "en") -> dict:
     """The first financial year's deadlines, dated, with the co-op's own AGM checked against the law's."""
     data = load_data(root, "compliance")["jurisdictions"]
     items = data.get(f"{profile.jurisdiction}/{form_id}") or data.get(profile.jurisdiction)
@@ -135,7 +150,8 @@ def compliance(profile, form_id: str, root: Path, registered: dt.date) -> dict:
         year_end = dt.date(registered.year + 1, 12, 31)
     rows: list[dict[str, Any]] = []
     for item in items:
-        rows.append({**item, "date": _after(year_end, int(item["months"]), int(item.get("days", 0))),
+        rows.append({**item, "cite": in_language(item["cite"], language),
+                     "date": _after(year_end, int(item["months"]), int(item.get("days", 0))),
                      "every": int(item.get("every", 1)), "confirmed": item.get("confirmed", True)})
     rows.sort(key=lambda r: (r["date"], r["id"]))
     agm_date = _third_saturday(year_end.year + 1, profile.governance.agm_month)
@@ -147,14 +163,14 @@ def compliance(profile, form_id: str, root: Path, registered: dt.date) -> dict:
 
 # ── the registrar for the co-op's region ─────────────────────────────────────────────────────
 
-def regional_registrar(profile, root: Path) -> dict | None:
+def regional_registrar(profile, root: Path, language: str = "en") -> dict | None:
     data = load_data(root, "registrars").get(profile.jurisdiction)
     if not data:
         return None
     where = f"{profile.registered_office} {profile.region}".lower()
     match = next((court for key, court in sorted(data["courts"].items(), key=lambda kv: -len(kv[0]))
                   if re.search(r"(?<![\w])" + re.escape(key) + r"(?![\w])", where)), None)
-    return {"name": match, "rule_cite": data["rule_cite"], "rule_url": data["rule_url"],
+    return {"name": match, "rule_cite": in_language(data["rule_cite"], language), "rule_url": data["rule_url"],
             "confirm_url": data.get("confirm_url", ""), "confirmed": bool(data.get("confirmed", True))}
 
 
@@ -226,5 +242,5 @@ def check_consistency(profile, figures: dict, html: str, user_strings: list[str]
                         + "\nThis is a bug in coopkit's handbook data, not in your answers; please report it.")
 
 
-__all__ = ["cached_yaml", "business", "sample_surplus", "work", "compliance", "regional_registrar", "check_consistency",
+__all__ = ["in_language", "cached_yaml", "business", "sample_surplus", "work", "compliance", "regional_registrar", "check_consistency",
            "load_data"]
