@@ -102,3 +102,13 @@ def test_a_german_coops_pages_are_served_in_german(german_platform):
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_a_german_coops_founders_are_invited_in_german(german_platform, tmp_path):
+    invited = sh(". .venv/bin/activate && python manage.py migrate -v0 && python manage.py bootstrap_coop --invite",
+                 german_platform, env={"DATABASE_URL": f"sqlite:///{tmp_path / 'invite.sqlite3'}"})
+    assert invited.returncode == 0, invited.stderr[-3000:]
+    mail = invited.stdout  # the console email backend, as locally
+    assert "Subject: Ihre Einladung zu Rad Kollektiv eG" in mail
+    assert "Hallo Anna Schmidt," in mail and "Wählen Sie Ihr Passwort" in mail
+    assert "Choose your password" not in mail and "Your invitation" not in mail
