@@ -139,6 +139,7 @@ def mine(request):
         "orders": paginate(request, Order.objects.filter(Q(offer__worker=worker, assigned_to__isnull=True) | Q(assigned_to=worker))
                            .select_related("offer"), "page"),
         "transitions": Order.TRANSITIONS,
+        "order_fields": services.current_sector().order_fields,
         "dispatch": services.current_sector().extra.get("dispatch", False),
         "couriers": Member.objects.filter(ceased_on__isnull=True).exclude(pk=worker.pk).order_by("name")[:200],
     })

@@ -167,3 +167,18 @@ def test_offers_that_cannot_be_ordered_are_refused_on_the_page(sector_id, detail
     response = client.post(reverse("marketplace:new_offer"), {"title": "T", "price": "1.00", **form_values})
     assert response.status_code == 200, "the form is shown again, not a crash or a redirect"
     assert 'class="errorlist' in response.content.decode()
+
+
+def test_the_worker_reads_each_order_by_its_field_labels(use_sector, make_member, client, settings):
+    sector = use_sector("home-sharing")
+    host = make_member()
+    day = timezone.localdate() + timezone.timedelta(days=9)
+    order(offer_for(sector, host, max_guests=2), sector, check_in=day.isoformat(),
+          check_out=(day + timezone.timedelta(days=2)).isoformat(), guests=2)
+    client.force_login(host.user)
+    page = client.get(reverse("marketplace:mine")).content.decode()
+    assert "<dt>Check-in</dt>" in page and f"<dd>{day.isoformat()}</dd>" in page and "<dt>Guests</dt>" in page
+    assert "check_in:" not in page  # the field's label, never its internal name
+    settings.LANGUAGES = [("en", "English"), ("de", "Deutsch")]
+    german = client.get(reverse("marketplace:mine"), headers={"accept-language": "de"}).content.decode()
+    assert "<dt>Anreise</dt>" in german and "<dt>Check-in</dt>" not in german
