@@ -34,6 +34,8 @@ class GeneralMeeting(models.Model):
     notice_given_at = models.DateTimeField(_("notice given"), default=timezone.now)
     minutes = models.TextField(_("minutes"), blank=True)
     called_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # when the meeting was last saved: the proposals page's cached list of meetings changes with it
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-scheduled_for"]

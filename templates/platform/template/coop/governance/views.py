@@ -19,19 +19,24 @@ from .models import DOT, OPTION_TOOLS, RANKED, BoardDecision, GeneralMeeting, Pr
 
 
 def list_state(now):
-    """What the proposal list's cached rows depend on (how many proposals, the newest, how many opened, how
-    many decided), and how many are due to close, in one query. Plain SQL: it runs on every view of the list
-    and the ORM's aggregate compiles several times slower than the database answers."""
+    """What the proposals page's cached parts depend on, in one query: how many proposals, the newest, how many
+    opened, how many decided, how many are due to close; how many general meetings and when one was last
+    saved; how many board decisions (append-only) and the newest. Plain SQL: it runs on every view of the
+    page, and the ORM's aggregate compiles several times slower than the database answers."""
     quote = connection.ops.quote_name
+    meetings, decisions = quote(GeneralMeeting._meta.db_table), quote(BoardDecision._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT COUNT(p.id), MAX(p.id), COUNT(p.opens_at), COUNT(r.id), "
-            "SUM(CASE WHEN p.closes_at <= %s AND r.id IS NULL THEN 1 ELSE 0 END) "
+            "SUM(CASE WHEN p.closes_at <= %s AND r.id IS NULL THEN 1 ELSE 0 END), "
+            f"(SELECT COUNT(*) FROM {meetings}), (SELECT MAX(updated_at) FROM {meetings}), "
+            f"(SELECT COUNT(*) FROM {decisions}), (SELECT MAX(id) FROM {decisions}) "
             f"FROM {quote(Proposal._meta.db_table)} p LEFT JOIN {quote(ProposalResult._meta.db_table)} r "
             "ON r.proposal_id = p.id",
             [connection.ops.adapt_datetimefield_value(now)])
-        n, last, opened, decided, due = cursor.fetchone()
-    return {"n": n, "last": last or 0, "opened": opened, "decided": decided, "due": due or 0}
+        n, last, opened, decided, due, *others = cursor.fetchone()
+    return {"n": n, "last": last or 0, "opened": opened, "decided": decided, "due": due or 0,
+            "others": "-".join(str(x or 0) for x in others)}
 
 
 @role_required(MEMBER)
@@ -45,6 +50,8 @@ def proposals(request):
         # the list's rows are cached per page and language until a proposal is added, opened or decided
         "list_version": "-".join(str(state[k]) for k in ("n", "last", "opened", "decided")),
         "proposals": paginate(request, Proposal.objects.select_related("result"), count=state["n"]),
+        # cached with their version (meetings' last save, board decisions' count and newest); read on a miss only
+        "others_version": state["others"],
         "meetings": GeneralMeeting.objects.all()[:20],
         "decisions": BoardDecision.objects.all()[:20],
         "can_propose": member_of(request.user).can_vote,

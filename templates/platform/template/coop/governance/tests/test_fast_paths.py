@@ -87,8 +87,24 @@ def test_the_list_state_matches_the_orm(board, make_member, open_proposal, rules
     now = timezone.now()
     expected = Proposal.objects.aggregate(n=Count("id"), last=Max("id"), opened=Count("opens_at"), decided=Count("result"),
                                           due=Count("id", filter=Q(closes_at__lte=now, result__isnull=True)))
-    assert list_state(now) == expected
+    state = list_state(now)
+    assert state.pop("others") == "0-0-0-0"  # no meetings, no board decisions
+    assert state == expected
     assert expected == {"n": 4, "last": decided.pk, "opened": 3, "decided": 1, "due": 1}
+
+
+def test_meetings_and_board_decisions_show_at_once_in_the_cached_page(board, make_member, client):
+    client.force_login(make_member().user)
+    assert "None yet." in page(client, "governance:proposals")  # meetings and decisions, now cached
+    when = timezone.now() + timezone.timedelta(days=30)
+    meeting = services.call_meeting(board.user, kind="egm", title="Extraordinary meeting", scheduled_for=when,
+                                    location="The depot", agenda="1. Bikes")
+    services.record_board_decision(board.user, title="Hire a mechanic", text="Two days a week.", votes_for=3)
+    listed = page(client, "governance:proposals")
+    assert "Extraordinary meeting" in listed and "Hire a mechanic" in listed
+    meeting.title = "Extraordinary meeting on bikes"  # as the admin edits it
+    meeting.save()
+    assert "Extraordinary meeting on bikes" in page(client, "governance:proposals")
 
 
 def test_the_header_follows_a_role_change_made_elsewhere(make_member, client):
@@ -130,8 +146,8 @@ def test_queries_per_page_do_not_grow_with_the_data(board, make_member, client):
     assert "More 59" in listed and 'rel="next"' in listed
     with counted() as many:
         assert without_csrf(page(client, "governance:proposals")) == without_csrf(listed)  # the same page
-    # session, user with membership, list state, roles, meetings, board decisions; the rows come from the cache
-    assert len(many) == len(few) <= 6, many
+    # session, user with membership, the page's state, roles; rows, meetings and decisions come from the cache
+    assert len(many) == len(few) <= 4, many
     assert len(rows_rendered) == len(many) + 1, rows_rendered
 
     with counted() as audit_page:
