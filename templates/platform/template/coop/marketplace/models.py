@@ -78,3 +78,8 @@ class StatusChange(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+
+    @property
+    def to_status_label(self):
+        """The new status as the customer reads it, in the page's language."""
+        return dict(Order.STATUS_CHOICES).get(self.to_status, self.to_status)

@@ -182,3 +182,16 @@ def test_the_worker_reads_each_order_by_its_field_labels(use_sector, make_member
     settings.LANGUAGES = [("en", "English"), ("de", "Deutsch")]
     german = client.get(reverse("marketplace:mine"), headers={"accept-language": "de"}).content.decode()
     assert "<dt>Anreise</dt>" in german and "<dt>Check-in</dt>" not in german
+
+
+def test_the_tracking_page_names_each_status_in_the_customers_language(use_sector, make_member, client, settings):
+    sector = use_sector("cleaning")
+    worker = make_member()
+    placed = order(offer_for(sector, worker), sector)
+    for status in (Order.ACCEPTED, Order.IN_PROGRESS):
+        services.move(placed, status, worker.user)
+    page = client.get(reverse("marketplace:track", args=[placed.tracking_code])).content.decode()
+    assert "in progress" in page and "in_progress" not in page
+    settings.LANGUAGES = [("en", "English"), ("fr", "Français")]
+    french = client.get(reverse("marketplace:track", args=[placed.tracking_code]), headers={"accept-language": "fr"})
+    assert "Historique" in french.content.decode() and "in progress" not in french.content.decode()
