@@ -103,3 +103,11 @@ class AllocationLine(models.Model):
 
     class Meta:
         ordering = ["id"]
+
+    LABELS = {"reserve": _("Reserve fund"), "education": _("Education and training fund"),
+              "community": _("Community fund"), "patronage": _("Patronage refund")}
+
+    @property
+    def kind_label(self):
+        """The part of the surplus as members read it, in the page's language."""
+        return self.LABELS.get(self.kind, self.kind)

@@ -94,6 +94,14 @@ class Application(models.Model):
     def __str__(self):
         return f"{self.name} ({self.get_status_display()})"
 
+    @property
+    def class_label(self):
+        """The class as the rules name it (Courier, Host...), not its id."""
+        try:
+            return profile.current().member_class(self.member_class).label
+        except KeyError:
+            return self.member_class
+
 
 class ShareSubscription(models.Model):
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="subscriptions")
