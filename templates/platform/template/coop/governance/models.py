@@ -150,6 +150,28 @@ class Vote(AppendOnlyModel):
         constraints = [models.UniqueConstraint(fields=["proposal", "member"], name="one_member_one_vote")]
         verbose_name = _("vote")
 
+    CONSENT_LABELS = {FOR: _("Consent"), BLOCK: _("Object (block)"), ABSTAIN: _("Stand aside")}
+
+    @property
+    def choice_label(self):
+        """The ballot as members read it: the choice's name, the option chosen, the dots or the ranking
+        by option (a vote read through its proposal's `votes` knows the proposal without a query)."""
+        tool, options = self.proposal.decision_tool, list(self.proposal.options or [])
+
+        def option(index):
+            index = int(index)
+            return options[index] if 0 <= index < len(options) else str(index)
+
+        if tool == CONSENT:
+            return self.CONSENT_LABELS.get(self.choice, self.choice)
+        if tool == POLL and str(self.choice).isdigit():
+            return option(self.choice)
+        if tool == DOT:
+            return ", ".join(f"{option(i)}: {n}" for i, n in enumerate(self.ranking or []) if n)
+        if tool == RANKED:
+            return " > ".join(option(i) for i in self.ranking or [])
+        return dict(self.CHOICES).get(self.choice, self.choice)
+
 
 class ProposalResult(AppendOnlyModel):
     """The declared result of a proposal; written once, never changed."""

@@ -36,3 +36,24 @@ def test_the_allocation_page_names_each_fund(make_member, client, settings):
     settings.LANGUAGES = [("en", "English"), ("es", "Español")]
     page = client.get(reverse("ledger:allocation", args=[allocation.pk]), headers={"accept-language": "es"}).content.decode()
     assert all(f"<td>{spanish[kind]}</td>" in page for kind in funds)
+
+
+@pytest.mark.parametrize("tool, options, ballots, shown", [
+    ("proposal", [], [("for", None)], "Vera Voter: For"),
+    ("consent", [], [("block", None)], "Vera Voter: Object (block)"),
+    ("poll", ["Red bikes", "Blue bikes"], [("1", None)], "Vera Voter: Blue bikes"),
+    ("dot", ["Red bikes", "Blue bikes"], [(None, [2, 1])], "Vera Voter: Red bikes: 2, Blue bikes: 1"),
+    ("ranked", ["Red bikes", "Blue bikes"], [(None, [1, 0])], "Vera Voter: Blue bikes &gt; Red bikes"),
+])
+def test_an_open_ballot_shows_who_voted_what_in_words(tool, options, ballots, shown, make_member, client):
+    from coop.governance import services as governance
+
+    board = make_member(roles=[BOARD])
+    proposal = governance.create_proposal(board.user, title="Bikes", decision_tool=tool, options=options)
+    voter = make_member(name="Vera Voter")
+    for choice, ranking in ballots:
+        governance.cast_vote(voter.user, proposal, choice, ranking=ranking)
+    governance.close(proposal, now=proposal.closes_at)
+    client.force_login(voter.user)
+    page = client.get(reverse("governance:proposal", args=[proposal.pk])).content.decode()
+    assert "Who voted what" in page and shown in page
