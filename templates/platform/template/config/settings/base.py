@@ -114,6 +114,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE", "timeout": 20,
         "init_command": f"PRAGMA journal_mode=WAL; PRAGMA synchronous={SQLITE_SYNCHRONOUS}",
     })
+# Sessions in the database, as Django's default, read with one plain SQL query (coop/core/sessions.py).
+SESSION_ENGINE = "coop.core.sessions"
 # Page fragments (proposal list, audit table, navigation) are cached in each worker's memory, keyed
 # by what they show as read from the database on each request, so every worker shows the same data
 # (a change in one worker is seen by the others on their next request) without a cache server.

@@ -211,3 +211,24 @@ def test_a_login_reads_the_membership_with_the_user_and_older_sessions_stay_vali
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"  # a login from before this backend
     session.save()
     assert "Log out" in page(client, "governance:proposals")
+
+
+def test_sessions_are_read_with_plain_sql_and_end_everywhere_at_sign_out(make_member, client):
+    from django.contrib.sessions.models import Session
+
+    member = make_member()
+    client.force_login(member.user)
+    key = client.cookies["sessionid"].value
+    with counted() as statements:
+        assert "Log out" in page(client, "governance:proposals")
+    assert 'FROM "django_session" WHERE "session_key"' in statements[0]
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now())  # expired
+    assert client.get(reverse("governance:proposals")).status_code == 302
+    client.force_login(member.user)
+    key = client.cookies["sessionid"].value
+    other = type(client)()  # another browser (or worker) holding the same session cookie
+    other.cookies["sessionid"] = key
+    assert other.get(reverse("governance:proposals")).status_code == 200
+    client.post(reverse("logout"))
+    assert not Session.objects.filter(session_key=key).exists()
+    assert other.get(reverse("governance:proposals")).status_code == 302  # signed out there too
