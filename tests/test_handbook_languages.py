@@ -127,6 +127,23 @@ def _cases() -> list[tuple[str, str, str, str, str]]:
 
 
 CASES = _cases()
+# sector words that are also ordinary words of a language: "service" (fr), "driver" (da: runs), "rider" (it: courier)
+VOCABULARY_EXCEPT = {"fr": {"service", "services"}, "da": {"driver"}, "it": {"rider", "riders"}}
+
+
+def english_vocabulary(text: str, sector: str, language: str) -> list[str]:
+    """The sector's English words (Courier, deliveries, Business customer...) that are not also its words
+    in `language`, found in the text."""
+    item = CATALOG.sector(sector)
+    own = item.vocabulary_for(language)
+    english = {*(v for v in item.vocabulary.model_dump().values() if isinstance(v, str)), *(c.label for c in item.member_classes)}
+    theirs = {*(v for v in own.model_dump().values() if isinstance(v, str)), *(c.labels.get(language) or c.labels.get(language.split("-")[0]) or ""
+                                            for c in item.member_classes)}
+    allowed = {t.casefold() for t in theirs} | EXCEPT.get(language, set()) | VOCABULARY_EXCEPT.get(language, set())
+    words = {w for w in english if w.casefold() not in allowed}
+    return sorted(w for w in words if re.search(r"(?<![\w·-])" + re.escape(w) + r"(?![\w·-])", text, re.I))
+
+
 MATRIX = sorted({(jid, lang) for jid, _f, _t, _s, lang in CASES})  # every jurisdiction × (its language, English)
 
 
@@ -199,6 +216,8 @@ def test_every_form_type_sector_and_language_renders_in_its_own_words(case, rend
     if language != "en":
         leaks = english_words(text, language)
         assert not leaks, f"{case}: English in the handbook:\n" + "\n".join(leaks[:15])
+        leaks = english_vocabulary(text, sector, language)
+        assert not leaks, f"{case}: the sector's English words in the handbook: {leaks}"
     else:
         own = official_language(jid)
         if own != "en":
@@ -398,6 +417,8 @@ def test_the_leak_checks_can_fail():
     assert not foreign_runs("Register with the Genossenschaftsregister beim zuständigen Amtsgericht.", "de",
                             ["Genossenschaftsregister beim zuständigen Amtsgericht"])
     assert foreign_runs("Les statuts fixent le capital.", "fr")
+    assert english_vocabulary("Die Couriers liefern.", "delivery", "de") == ["Couriers"]
+    assert not english_vocabulary("Die Kurier·innen liefern.", "delivery", "de")
     note = _notes("GenG § 10 (das Amtsgericht am Sitz des Landgerichts führt das Register)")
     assert note and foreign_runs(note[0], "de")
     assert not _notes("HGB § 339")
