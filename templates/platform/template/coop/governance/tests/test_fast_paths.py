@@ -232,3 +232,37 @@ def test_sessions_are_read_with_plain_sql_and_end_everywhere_at_sign_out(make_me
     client.post(reverse("logout"))
     assert not Session.objects.filter(session_key=key).exists()
     assert other.get(reverse("governance:proposals")).status_code == 302  # signed out there too
+
+
+def test_the_signed_in_user_and_membership_equal_what_the_orm_loads(make_member, outsider):
+    from django.contrib.auth import get_user_model
+    from django.core.exceptions import ObjectDoesNotExist
+
+    from coop.core.backends import user_with_member
+    from coop.members.models import Member
+
+    member = make_member(name="Zoë Example")
+    Member.objects.filter(pk=member.pk).update(ceased_on=timezone.localdate(), address="1 Rua\nRio")
+    users = get_user_model()
+    for user_id in (member.user.pk, outsider.pk):
+        expected = users.objects.select_related("member").get(pk=user_id)
+        with counted() as statements:
+            loaded = user_with_member(user_id)
+        assert len(statements) == 1
+        fields = [f.attname for f in users._meta.concrete_fields]
+        assert [getattr(loaded, f) for f in fields] == [getattr(expected, f) for f in fields]
+        assert not loaded._state.adding and loaded._state.db == expected._state.db
+        try:
+            expected_member = expected.member
+        except ObjectDoesNotExist:
+            with counted() as statements, pytest.raises(ObjectDoesNotExist):
+                loaded.member  # noqa: B018  (known absent: no query)
+            assert statements == []
+            continue
+        with counted() as statements:
+            loaded_member = loaded.member
+        assert statements == []
+        fields = [f.attname for f in Member._meta.concrete_fields]
+        assert [getattr(loaded_member, f) for f in fields] == [getattr(expected_member, f) for f in fields]
+        assert loaded_member.user is loaded and loaded_member.ceased_on == timezone.localdate()
+    assert user_with_member(10**9) is None
