@@ -423,3 +423,15 @@ def test_the_leak_checks_can_fail():
     assert note and foreign_runs(note[0], "de")
     assert not _notes("HGB § 339")
     assert not foreign_runs("The Statuts fix the capital of the SCOP.", "fr")
+
+
+def test_coopkits_defaults_are_printed_in_the_handbooks_language_and_the_founders_words_as_written(rendered):
+    english = visible_text(rendered("fr", "en", "scic", "multi-stakeholder", "delivery"))
+    french = visible_text(rendered("fr", "fr", "scic", "multi-stakeholder", "delivery"))
+    for word in ("Employees", "Beneficiaries", "Supporters", "To run a fair, democratic platform"):
+        assert word in english
+    for word in ("Salariés", "Bénéficiaires", "Soutiens", "Exploiter une plateforme équitable"):
+        assert word in french and word not in english
+    own = jurisdiction_profile("fr", form_id="scic").model_copy(update={"purpose": "Livrer à vélo, à Lyon."})
+    page = handbook_html(own, CATALOG, template_context(own, CATALOG), documents=[], language="en")
+    assert "Livrer à vélo, à Lyon." in visible_text(page)  # the founders' own words, never replaced

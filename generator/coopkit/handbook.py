@@ -223,7 +223,14 @@ def own_words(ctx: dict, catalog: Catalog, language: str) -> dict:
             translated.get(example.name) or {}
         examples.append({"name": example.name, "url": example.url, "place": own.get("place"),
                          "sentence": own.get("sentence")})
-    return {"purpose": purpose, "member_classes": classes, "sector_examples": examples}
+    labels = {c["id"]: c["label"] for c in classes}
+    profile_label = ctx["class_label"]  # a founder's class the profile does not list: the profile's own answer
+
+    def class_label(class_id: str) -> str:
+        return labels[class_id] if class_id in labels else profile_label(class_id)
+
+    return {"purpose": purpose, "member_classes": classes, "sector_examples": examples, "class_label": class_label,
+            "voting_classes": [c for c in classes if c["voting"]]}
 
 
 # ── the co-op's numbers ──────────────────────────────────────────────────────────────────────
