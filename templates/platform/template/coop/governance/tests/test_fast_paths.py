@@ -266,3 +266,11 @@ def test_the_signed_in_user_and_membership_equal_what_the_orm_loads(make_member,
         assert [getattr(loaded_member, f) for f in fields] == [getattr(expected_member, f) for f in fields]
         assert loaded_member.user is loaded and loaded_member.ceased_on == timezone.localdate()
     assert user_with_member(10**9) is None
+
+
+def test_a_new_audit_entry_shows_at_once_in_the_cached_table(make_member, client):
+    client.force_login(make_member().user)
+    assert "shares.subscribed" in page(client, "governance:audit")  # the table is now cached
+    audit.record("test.appended", None)  # by another worker: database only
+    listed = page(client, "governance:audit")
+    assert "<td>test.appended</td>" in listed and "The chain of records is intact" in listed
