@@ -6,13 +6,25 @@ same database and field converters the ORM uses: it runs on every signed-in requ
 several times longer to build it than the database takes to answer. coop/governance/tests/test_fast_paths.py
 checks the objects equal the ORM's, field by field.
 """
+import weakref
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.db import connections, router
 
+_SELECTS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()  # per connection (one per thread): per model
+
 
 def _select(model, alias, connection):
-    """The model's columns under a table alias, with the converters the ORM applies to each."""
+    """The model's columns under a table alias, with the converters the ORM applies to each (worked out once
+    per connection and model)."""
+    known = _SELECTS.setdefault(connection, {})
+    if (model, alias) not in known:
+        known[model, alias] = _work_out_select(model, alias, connection)
+    return known[model, alias]
+
+
+def _work_out_select(model, alias, connection):
     quote = connection.ops.quote_name
     fields = model._meta.concrete_fields
     columns = [f"{alias}.{quote(f.column)}" for f in fields]
