@@ -435,3 +435,20 @@ def test_coopkits_defaults_are_printed_in_the_handbooks_language_and_the_founder
     own = jurisdiction_profile("fr", form_id="scic").model_copy(update={"purpose": "Livrer à vélo, à Lyon."})
     page = handbook_html(own, CATALOG, template_context(own, CATALOG), documents=[], language="en")
     assert "Livrer à vélo, à Lyon." in visible_text(page)  # the founders' own words, never replaced
+
+
+@pytest.mark.parametrize("jid,fid,english,own", [
+    ("de", "eingetragene-genossenschaft", "A co-operative needs at least three members.",
+     "Eine Genossenschaft braucht mindestens drei Mitglieder."),
+    ("de", "eingetragene-genossenschaft", "Distribution of profit and loss", "Verteilung von Gewinn und Verlust"),
+    ("nl", "cooperatie-ua", "A co-operative is set up by at least two persons",
+     "Een coöperatie wordt opgericht door ten minste twee personen"),
+    ("fr", "scic", "Code général des impôts, art. 223 (the corporate tax return)",
+     "Code général des impôts, art. 223 (liasse fiscale)"),  # handbook/data/compliance.yml, per language
+])
+def test_an_english_handbook_prints_the_laws_facts_in_english(jid, fid, english, own, rendered):
+    ctype = CATALOG.jurisdiction(jid).form(fid).coop_types[0]
+    in_english = " ".join(visible_text(rendered(jid, "en", fid, ctype, "delivery")).split())
+    in_own = " ".join(visible_text(rendered(jid, official_language(jid), fid, ctype, "delivery")).split())
+    assert english in in_english and own not in in_english
+    assert own in in_own
