@@ -21,9 +21,6 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
 from pathlib import Path
-from types import CodeType
-
-from jinja2 import TemplateError
 
 from .catalog import Catalog
 from .charts import Bar, Span, cash_chart, surplus_chart, timeline_chart
@@ -505,29 +502,6 @@ def _scope_ids(html: str, prefix: str) -> str:
     return re.sub(r'href="#([^"]+)"', lambda m: f'href="#{prefix}-{m[1]}"' if m[1] in ids else m[0], html)
 
 
-_COMPILED: dict[str, CodeType] = {}
-
-
-def _render(env, source: str, context: dict, where: str) -> str:
-    """render_string, with each chapter compiled once per process: every chapter environment is made
-    by markdown_env with the same settings and looks its filters up when it renders, so the compiled
-    code of a source serves every co-op and language (compiling is most of a handbook's time)."""
-    code = _COMPILED.get(source)
-    if code is None:
-        try:
-            code = env.compile(source)
-        except TemplateError:
-            return render_string(env, source, context, where)  # the same message as every template error
-        if len(_COMPILED) > 512:
-            _COMPILED.clear()
-        _COMPILED[source] = code
-    try:
-        return env.template_class.from_code(env, code, env.make_globals(None)).render(context)
-    except TemplateError as exc:
-        line = getattr(exc, "lineno", None)
-        raise DataError(f"{where}{f', line {line}' if line else ''}: {exc}") from None
-
-
 def render_chapters(chapters: list[Chapter], catalog: Catalog, context: dict, overlays: list[Path]) -> list[dict]:
     language = context["language"]
     search = [o / "chapters" / language for o in reversed(overlays)] + [
@@ -557,8 +531,8 @@ def render_chapters(chapters: list[Chapter], catalog: Catalog, context: dict, ov
     out = []
     for chapter in chapters:
         ctx = {**context, "chart": chart, "chapter": chapter_ref, "this_chapter": chapter.number}
-        title = _render(env, chapter.title, ctx, f"{chapter.path} title")
-        body = _render(env, chapter.source, ctx, str(chapter.path))
+        title = render_string(env, chapter.title, ctx, f"{chapter.path} title")
+        body = render_string(env, chapter.source, ctx, str(chapter.path))
         html = _scope_ids(markdown_to_html(body), chapter.id)
         for name, svg in context["_charts"].items():
             html = html.replace(f"<p>{token}{name}</p>", f'<figure class="chart">{svg}</figure>')
