@@ -2,7 +2,7 @@ import hashlib
 import json
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -116,6 +116,15 @@ def ref_of(obj):
     return f"{obj._meta.label_lower}:{obj.pk}"
 
 
+def _chain_head():
+    """(seq, hash) of the newest entry, or (0, GENESIS). Plain SQL: it is read inside every write's transaction
+    (while SQLite holds its write lock), where the ORM's query building would keep other writers waiting."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT seq, hash FROM {connection.ops.quote_name(AuditEntry._meta.db_table)} ORDER BY seq DESC LIMIT 1")
+        row = cursor.fetchone()
+    return tuple(row) if row else (0, GENESIS)
+
+
 def record(action, actor=None, obj=None, *, read_back=True, **payload):
     """Append an entry to the audit trail (retrying if another writer took the same slot).
 
@@ -129,7 +138,7 @@ def record(action, actor=None, obj=None, *, read_back=True, **payload):
     for _attempt in range(8):
         try:
             with transaction.atomic():
-                last_seq, last_hash = AuditEntry.objects.order_by("-seq").values_list("seq", "hash").first() or (0, GENESIS)
+                last_seq, last_hash = _chain_head()
                 entry = AuditEntry(
                     seq=last_seq + 1,
                     created_at=timezone.now(),
