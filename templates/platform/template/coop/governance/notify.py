@@ -4,10 +4,14 @@ Every message carries a one-click unsubscribe link (a signed token); members can
 emails off and on from "My membership". The email backend is a setting (console locally, SMTP
 from the environment in production).
 """
+from functools import wraps
+
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMessage, get_connection
 from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from coop import profile
@@ -33,6 +37,21 @@ def user_from_token(token):
     return get_user_model().objects.filter(pk=pk).first()
 
 
+def in_the_coops_language(notice):
+    """Members read notices in the co-op's language and time zone, whoever's request sent them."""
+
+    @wraps(notice)
+    def wrapped(*args, **kwargs):
+        with translation.override(settings.LANGUAGE_CODE), timezone.override(settings.TIME_ZONE):
+            return notice(*args, **kwargs)
+
+    return wrapped
+
+
+def when(moment):
+    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+
+
 def recipients(voting_only=False, exclude_voted_on=None):
     from coop.members.models import Member
 
@@ -55,21 +74,24 @@ def send(users, subject, body):
     return len(messages)
 
 
+@in_the_coops_language
 def proposal_opened(proposal):
     url = link(reverse("governance:proposal", args=[proposal.pk]))
     return send(recipients(voting_only=True), _("New proposal: %(title)s") % {"title": proposal.title},
                 _("Voting is open until %(closes)s.\n\n%(text)s\n\nVote: %(url)s")
-                % {"closes": proposal.closes_at.isoformat(timespec="minutes"), "text": proposal.text, "url": url})
+                % {"closes": when(proposal.closes_at), "text": proposal.text, "url": url})
 
 
+@in_the_coops_language
 def closing_soon(proposal):
     url = link(reverse("governance:proposal", args=[proposal.pk]))
     return send(recipients(voting_only=True, exclude_voted_on=proposal),
                 _("Closing within 24 hours: %(title)s") % {"title": proposal.title},
                 _("You have not voted yet. Voting closes at %(closes)s.\n\nVote: %(url)s")
-                % {"closes": proposal.closes_at.isoformat(timespec="minutes"), "url": url})
+                % {"closes": when(proposal.closes_at), "url": url})
 
 
+@in_the_coops_language
 def result_declared(proposal):
     result = proposal.result
     url = link(reverse("governance:proposal", args=[proposal.pk]))
@@ -79,9 +101,10 @@ def result_declared(proposal):
                 % {"voted": result.voted, "eligible": result.eligible, "url": url})
 
 
+@in_the_coops_language
 def meeting_called(meeting):
     url = link(reverse("governance:meeting", args=[meeting.pk]))
     return send(recipients(), _("Notice of meeting: %(title)s") % {"title": meeting.title},
                 _("When: %(when)s\nWhere: %(where)s\n\nAgenda:\n%(agenda)s\n\n%(url)s")
-                % {"when": meeting.scheduled_for.isoformat(timespec="minutes"), "where": meeting.location,
+                % {"when": when(meeting.scheduled_for), "where": meeting.location,
                    "agenda": meeting.agenda, "url": url})
