@@ -452,3 +452,20 @@ def test_an_english_handbook_prints_the_laws_facts_in_english(jid, fid, english,
     in_own = " ".join(visible_text(rendered(jid, official_language(jid), fid, ctype, "delivery")).split())
     assert english in in_english and own not in in_english
     assert own in in_own
+
+
+@pytest.mark.parametrize("jid,language,said", [
+    ("gb", "de", "gibt es noch nicht auf Deutsch; Eintragungsschritte, Gebühren, Grenzen und gesetzlich "
+                 "vorgeschriebene Inhalte zeigt das Kapitel zur Eintragung deshalb auf Englisch."),
+    ("fr", "da", "findes endnu ikke på dansk, så kapitlet om registrering viser trin, gebyrer, grænser og "
+                 "lovpligtige emner på engelsk og fransk."),
+])
+def test_a_handbook_in_a_third_language_says_the_laws_facts_are_not_translated(jid, language, said):
+    """A handbook_language chosen apart from the documents' (neither the law's language nor English)
+    has no translation of the jurisdiction's data: the cover says in which languages it is shown."""
+    profile = jurisdiction_profile(jid)
+    page = handbook_html(profile, CATALOG, template_context(profile, CATALOG), documents=[], language=language)
+    assert said in " ".join(visible_text(page).split())
+    for own in ("en", official_language(jid)):
+        plain = handbook_html(profile, CATALOG, template_context(profile, CATALOG), documents=[], language=own)
+        assert 'class="cover-notice language-notice"' not in plain

@@ -166,6 +166,26 @@ def load_words(catalog: Catalog, language: str) -> dict:
     return words
 
 
+def law_notice(jurisdiction, form, language: str, strings: dict) -> str:
+    """Said on the cover when the handbook's language is neither the law's nor English and the
+    jurisdiction's data has no translation into it (a handbook_language chosen apart from the
+    documents'): the registration chapter then shows that data in the words it is written in."""
+    official = jurisdiction.official_languages[0]
+    steps = form.registration.steps
+    if _match(language, (official, "en")) or (steps and all(_in(s.i18n, language) for s in steps)):
+        return ""
+    from babel import Locale
+    from babel.lists import format_list
+
+    from .i18n import babel_locale
+
+    here = babel_locale(language)
+    names = [str(Locale.parse(babel_locale(tag)).get_language_name(here)) for tag in dict.fromkeys(["en", official])]
+    return str(strings["law_language"]).format(jurisdiction=jurisdiction.name,
+                                               language=str(Locale.parse(here).get_language_name(here)),
+                                               available=format_list(names, locale=here))
+
+
 # ── coopkit's own words in the co-op's profile ───────────────────────────────────────────────
 
 def _same(a: object, b: object) -> bool:
@@ -571,6 +591,7 @@ def handbook_html(profile: Profile, catalog: Catalog, context: dict, *, document
            "glossary": words["glossary"]["terms"], "coops": words["coops"]["coops"], "_handbook_root": catalog.handbook}
     ctx["sector_name"] = words["strings"].get("sectors", {}).get(profile.sector) or context["sector"].name
     ctx.update(own_words(ctx, catalog, language))
+    ctx["law_notice"] = law_notice(ctx["jurisdiction"], context["form"], language, words["strings"])
     missing = missing_language(profile, catalog) if language == "en" else None
     ctx["language_notice"] = (words["strings"]["language_missing"].format(language=missing,
                               languages=", ".join(languages(catalog))) if missing else "")
