@@ -8,11 +8,15 @@ import yaml
 
 from .errors import YamlFileError
 
-_Safe = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when PyYAML has it: several times faster
 
-
-class _UniqueKeyLoader(_Safe):  # type: ignore[misc,valid-type]
+class _UniqueKeyLoader(yaml.SafeLoader):
     """The safe loader, refusing a key given twice in one mapping (a common hand-editing slip)."""
+
+
+class _FastUniqueKeyLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """The same with libyaml's parser when PyYAML has it (several times faster). libyaml refuses a little
+    that PyYAML's own parser reads (JSON-style surrogate pairs such as "\\ud83d\\udeb2" for an emoji), so
+    text it refuses is read again by `_UniqueKeyLoader`, whose answer (value or error) is the one given."""
 
 
 def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False):
@@ -27,11 +31,16 @@ def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bo
     return loader.construct_mapping(node, deep=deep)
 
 
-_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+for _loader in (_UniqueKeyLoader, _FastUniqueKeyLoader):
+    _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
 def parse_yaml(text: str, where: str) -> Any:
     """Parse YAML text; a syntax error names `where`, the line and the column."""
+    try:
+        return yaml.load(text, Loader=_FastUniqueKeyLoader)
+    except yaml.YAMLError:
+        pass
     try:
         return yaml.load(text, Loader=_UniqueKeyLoader)
     except yaml.MarkedYAMLError as exc:
