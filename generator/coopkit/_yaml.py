@@ -1,6 +1,7 @@
 """Reading YAML files and strings with errors that say where and what to do."""
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -79,3 +80,15 @@ def read_yaml_file(path: Path, *, want_mapping: bool = True) -> Any:
             f"but holds a {type(data).__name__}."
         )
     return data
+
+
+def cached_yaml(path: Path) -> Any:
+    """`read_yaml_file`, once per process (and again when the file changes): the handbook reads the same
+    few data files for every co-op of a cohort. Callers never change what they get."""
+    stat = path.stat()
+    return _cached_yaml(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=256)
+def _cached_yaml(path: str, mtime_ns: int, size: int) -> Any:
+    return read_yaml_file(Path(path))

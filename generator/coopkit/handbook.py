@@ -22,10 +22,11 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
 from pathlib import Path
 
+from ._yaml import cached_yaml
 from .catalog import Catalog
 from .charts import Bar, Span, cash_chart, surplus_chart, timeline_chart
 from .errors import DataError, UsageError
-from .handbook_plan import business, cached_yaml, check_consistency, compliance, regional_registrar, sample_surplus, work
+from .handbook_plan import business, check_consistency, compliance, regional_registrar, sample_surplus, work
 from .pdf import PdfJob
 from .profile import Profile
 from .render import (

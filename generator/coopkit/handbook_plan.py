@@ -6,15 +6,15 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import functools
 import math
 import re
 from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
 from typing import Any
 
-from ._yaml import read_yaml_file
+from ._yaml import cached_yaml
 from .errors import DataError
+from .i18n import pick
 
 CENT = Decimal("0.01")
 
@@ -27,18 +27,6 @@ def _money(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_EVEN)
 
 
-def cached_yaml(path: Path) -> Any:
-    """A data file read once per process (and again when it changes): the handbook reads the same few
-    files for every co-op of a cohort. Callers never change what they get."""
-    stat = path.stat()
-    return _cached_yaml(str(path), stat.st_mtime_ns, stat.st_size)
-
-
-@functools.lru_cache(maxsize=256)
-def _cached_yaml(path: str, mtime_ns: int, size: int) -> Any:
-    return read_yaml_file(Path(path))
-
-
 def load_data(root: Path, name: str) -> dict:
     path = root / "data" / f"{name}.yml"
     data = cached_yaml(path)
@@ -49,13 +37,11 @@ def load_data(root: Path, name: str) -> dict:
 
 def in_language(value: Any, language: str) -> Any:
     """A data value that may be given per language ({de: ..., en: ...}: a citation with a note in words)
-    in `language`, else its base language, else English, else the first one given."""
+    in `language` (i18n.pick: the language, its base language, English), else the first one given."""
     if not isinstance(value, dict):
         return value
-    for key in (language, language.split("-")[0], "en"):
-        if key in value:
-            return value[key]
-    return next(iter(value.values()))
+    found = pick(value, language)
+    return found if found is not None else next(iter(value.values()))
 
 
 # ── business model and cash flow ─────────────────────────────────────────────────────────────
@@ -242,5 +228,5 @@ def check_consistency(profile, figures: dict, html: str, user_strings: list[str]
                         + "\nThis is a bug in coopkit's handbook data, not in your answers; please report it.")
 
 
-__all__ = ["in_language", "cached_yaml", "business", "sample_surplus", "work", "compliance", "regional_registrar", "check_consistency",
+__all__ = ["in_language", "business", "sample_surplus", "work", "compliance", "regional_registrar", "check_consistency",
            "load_data"]
