@@ -1,0 +1,49 @@
+"""The platform's first copy takes coopkit's faster copier worker (each templated string compiled once,
+no `git config` per file) and writes exactly what `copier.run_copy` writes: same files, same bytes, same
+modes. If a copier upgrade removes the hooks it relies on, the first test says so instead of coopkit
+silently going back to the slow path."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import copier
+import pytest
+
+from conftest import EXAMPLE
+from coopkit import api, scaffold
+from coopkit.run import Run
+
+
+def tree(root: Path) -> dict[str, tuple[bytes, int]]:
+    return {p.relative_to(root).as_posix(): (p.read_bytes(), p.stat().st_mode)
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def platform_data():
+    run = Run.create(api.load_profile(EXAMPLE))
+    bundled = run.catalog.templates / "platform"
+    repo, tag = scaffold.bundled_template_repo(bundled)
+    data = scaffold.template_data(scaffold.declared_questions(bundled), dict(run.context),
+                                  "Rules of Pedal Power", "# Rules\n\nA 'quoted' {{ not code }} line.\n")
+    return str(repo), tag, data
+
+
+def test_the_installed_copier_has_the_hooks_of_the_fast_first_copy():
+    assert scaffold._first_copy_worker() is not None
+
+
+def test_fast_first_copy_writes_what_copier_run_copy_writes(tmp_path, platform_data, monkeypatch):
+    repo, tag, data = platform_data
+    scaffold._copier_copy(copier, repo, tmp_path / "fast", data, tag, False)
+    calls = []
+    real_run_copy = copier.run_copy
+    monkeypatch.setattr(copier, "run_copy", lambda *a, **k: calls.append(1) or real_run_copy(*a, **k))
+    monkeypatch.setattr(scaffold, "_first_copy_worker", lambda: None)
+    scaffold._copier_copy(copier, repo, tmp_path / "plain", data, tag, False)
+    assert calls == [1]  # the comparison really ran copier's own copy
+    fast, plain = tree(tmp_path / "fast"), tree(tmp_path / "plain")
+    assert len(plain) > 150
+    assert fast.keys() == plain.keys()
+    assert [name for name in plain if fast[name] != plain[name]] == []
+    assert "Rules of Pedal Power" in (tmp_path / "fast" / ".copier-answers.yml").read_text(encoding="utf-8")
