@@ -174,7 +174,7 @@ def _first_copy_worker() -> Any:
             and callable(getattr(Worker, "_sync_git_index_executable_bit", None))):
         return None
 
-    class FirstCopyWorker(Worker):  # type: ignore[misc,valid-type]
+    class FirstCopyWorker(Worker):
         @cached_property
         def jinja_env(self) -> Any:
             env = Worker.jinja_env.func(self)  # type: ignore[attr-defined]
