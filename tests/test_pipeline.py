@@ -2,6 +2,7 @@
 documents that read it), parallel (pool PDFs have the bytes of serial ones), one overlay resolver."""
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 from pathlib import Path
@@ -117,3 +118,29 @@ def test_a_bad_overlay_for_the_handbook_is_a_usage_error(tmp_path):
     assert result.returncode == 2, result.stderr
     assert "--overlay" in result.stderr and "no such folder" in result.stderr
     assert "Traceback" not in result.stderr and not (tmp_path / "out").exists()
+
+
+def test_every_pdf_carries_its_file_identifier_and_a_valid_cross_reference(tmp_path, catalog):
+    """coopkit puts the trailer's /ID in itself (pdf.with_identifier) instead of letting pydyf serialize
+    the file twice: a strict PDF reader still finds every object, and the pair is (hash of the HTML, MD5
+    of the bytes before the pair went in)."""
+    from pypdf import PdfReader
+
+    from coopkit import pdf
+
+    html = "<html lang=en><head><title>Rules</title></head><body><h1>Rules</h1>" + "<p>Clause text.</p>" * 400
+    out = pdf.write_pdf(html, tmp_path / "rules.pdf", base_url=catalog.legal,
+                        stylesheets=[catalog.handbook / "fonts" / "fonts.css"], date=dt.date(2026, 1, 1),
+                        allowed_roots=[catalog.root])
+    data = out.read_bytes()
+    reader = PdfReader(out, strict=True)
+    assert len(reader.pages) >= 2 and "Clause text." in reader.pages[1].extract_text()
+    first, second = (bytes(part, "latin-1") if isinstance(part, str) else bytes(part) for part in reader.trailer["/ID"])
+    assert first == hashlib.sha256(html.encode()).hexdigest()[:32].encode()
+    without = data.replace(b"/ID [(" + first + b") (" + second + b")]", b"", 1)
+    assert hashlib.md5(without).hexdigest().encode() == second
+    assert pdf.write_pdf(html, tmp_path / "again.pdf", base_url=catalog.legal,
+                         stylesheets=[catalog.handbook / "fonts" / "fonts.css"], date=dt.date(2026, 1, 1),
+                         allowed_roots=[catalog.root]).read_bytes() == data
+    with pytest.raises(Exception, match="cross-reference stream"):
+        pdf.with_identifier(data, b"0" * 32)  # already has one: refused, never a second /ID

@@ -71,11 +71,29 @@ def write_pdf(html: str, out: Path, *, base_url: Path, stylesheets: list[Path], 
     with _source_date(date):
         fonts, css = _fonts(tuple(stylesheets), FontConfiguration, CSS)
         document = HTML(string=html, base_url=str(base_url) + "/", url_fetcher=fetcher)
-        identifier = hashlib.sha256(html.encode()).hexdigest()[:32].encode()
-        document.write_pdf(str(out), stylesheets=css, font_config=fonts, pdf_identifier=identifier,
-                           pdf_tags=tagged, pdf_variant="pdf/ua-1" if tagged else None,
-                           uncompressed_pdf=False)
+        pdf = document.write_pdf(stylesheets=css, font_config=fonts, pdf_tags=tagged,
+                                 pdf_variant="pdf/ua-1" if tagged else None, uncompressed_pdf=False)
+    identifier = hashlib.sha256(html.encode()).hexdigest()[:32].encode()
+    Path(out).write_bytes(with_identifier(pdf, identifier))
     return out
+
+
+def with_identifier(pdf: bytes, identifier: bytes) -> bytes:
+    """`pdf` with the file identifier pair in its trailer: `identifier` (from the HTML) and the MD5 of
+    the file's bytes, so the same input gives the same bytes.
+
+    WeasyPrint can write the identifier itself (pdf_identifier), but pydyf then serializes and
+    compresses every object of the file a second time to hash it: a tenth of the handbook's render.
+    Here it goes into the dictionary of the cross-reference stream, the file's last object. Nothing
+    points past that object's start (startxref points at it), so no offset in the file moves."""
+    start = int(pdf.rpartition(b"startxref")[2].split()[0])
+    end = pdf.find(b">>\nstream\n", start)
+    dictionary = pdf[start:end]
+    if end < 0 or b"/Type /XRef" not in dictionary or b"/ID" in dictionary:
+        raise RenderError("the PDF writer's output has no cross-reference stream to put the file identifier in; "
+                          "this WeasyPrint version is not supported (see pyproject.toml).")
+    pair = b"/ID [(" + identifier + b") (" + hashlib.md5(pdf, usedforsecurity=False).hexdigest().encode() + b")]"
+    return pdf[:end] + pair + pdf[end:]
 
 
 _FONTS: dict[tuple[Path, ...], tuple[Any, list[Any]]] = {}
