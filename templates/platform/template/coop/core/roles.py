@@ -39,15 +39,40 @@ def group_names(user):
     return names
 
 
-def _read_group_names(user):
-    """user.groups.values_list("name") in plain SQL: every page asks (the header shows the roles' links)."""
-    through = user._meta.get_field("groups").remote_field.through
+def _group_tables():
+    """(group table, user-group table, its group column, its user column), from the models."""
+    from django.contrib.auth import get_user_model
+
+    through = get_user_model()._meta.get_field("groups").remote_field.through
     group_column = next(f.column for f in through._meta.fields if f.is_relation and f.related_model is Group)
     user_column = next(f.column for f in through._meta.fields if f.is_relation and f.related_model is not Group)
+    return Group._meta.db_table, through._meta.db_table, group_column, user_column
+
+
+def groups_join(user_alias):
+    """SQL that joins a query on the users table (as `user_alias`) with the user's groups: (the LEFT JOINs, the
+    group name's column). One row per group, one row with no name when the user has none."""
+    from django.contrib.auth import get_user_model
+
+    groups, through, group_column, user_column = _group_tables()
+    quote = connection.ops.quote_name
+    user_pk, group_pk = quote(get_user_model()._meta.pk.column), quote(Group._meta.pk.column)
+    return (f" LEFT JOIN {quote(through)} ug ON ug.{quote(user_column)} = {user_alias}.{user_pk}"
+            f" LEFT JOIN {quote(groups)} g ON g.{group_pk} = ug.{quote(group_column)}", f"g.{quote('name')}")
+
+
+def remember_group_names(user, names):
+    """What group_names(user) returns for this user object, as read with the user (coop/core/backends.py)."""
+    user._coop_group_names = frozenset(names)
+
+
+def _read_group_names(user):
+    """user.groups.values_list("name") in plain SQL: every page asks (the header shows the roles' links)."""
+    groups, through, group_column, user_column = _group_tables()
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT g.{quote('name')} FROM {quote(Group._meta.db_table)} g INNER JOIN {quote(through._meta.db_table)} ug "
+            f"SELECT g.{quote('name')} FROM {quote(groups)} g INNER JOIN {quote(through)} ug "
             f"ON ug.{quote(group_column)} = g.{quote('id')} WHERE ug.{quote(user_column)} = %s", [user.pk])
         return [row[0] for row in cursor.fetchall()]
 

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coop import profile
-from coop.core import integrity
+from coop.core import integrity, rows
 from coop.core import models as audit
 from coop.core.roles import BOARD, SECRETARY, has_role, member_of, require_role
 from coop.members.models import Member
@@ -150,8 +150,8 @@ def cast_vote(user, proposal, choice=None, now=None, ranking=None):
     choice, ranking = _validate_ballot(proposal, choice, ranking)
     try:
         with transaction.atomic():
-            vote = Vote.objects.create(proposal=proposal, member=member, member_class=member.member_class,
-                                       choice=choice, ranking=ranking)
+            vote = rows.insert(Vote(proposal=proposal, member=member, member_class=member.member_class,
+                                    choice=choice, ranking=ranking))
             details = {} if proposal.secret else {"member": member.pk, "choice": choice, "ranking": ranking}
             audit.record("vote.cast", None if proposal.secret else user, vote, read_back=False, proposal=proposal.pk, **details)
     except IntegrityError:

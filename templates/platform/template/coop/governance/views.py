@@ -1,13 +1,14 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from coop.core import integrity
+from coop.core import integrity, rows
 from coop.core.models import AuditEntry, verify_incrementally
 from coop.core.pagination import paginate
 from coop.core.roles import BOARD, MEMBER, SECRETARY, has_role, member_of, require_role, role_required
@@ -63,7 +64,9 @@ def _errors(error):
 
 @role_required(MEMBER)
 def proposal(request, pk):
-    item = get_object_or_404(Proposal.objects.select_related("result"), pk=pk)
+    item, _none = rows.with_reverse_one(Proposal, "result", pk)  # select_related("result").get(pk=pk), in plain SQL
+    if item is None:
+        raise Http404
     if item.closes_at and item.closes_at <= timezone.now() and not hasattr(item, "result"):
         services.close(item)
     member = member_of(request.user)

@@ -274,3 +274,80 @@ def test_a_new_audit_entry_shows_at_once_in_the_cached_table(make_member, client
     audit.record("test.appended", None)  # by another worker: database only
     listed = page(client, "governance:audit")
     assert "<td>test.appended</td>" in listed and "The chain of records is intact" in listed
+
+
+def test_a_proposal_read_with_its_result_equals_what_the_orm_loads(board, make_member, open_proposal):
+    from coop.core import rows
+
+    decided = open_proposal(board.user, title="Decided", days_open=10, days_left=-1)
+    services.close(decided)
+    pending = services.create_proposal(board.user, title="Still open", decision_tool="poll", options=["A", "B"])
+    for proposal in (decided, pending):
+        expected = Proposal.objects.select_related("result").get(pk=proposal.pk)
+        with counted() as statements:
+            loaded, extra = rows.with_reverse_one(Proposal, "result", proposal.pk)
+        assert len(statements) == 1 and extra == []
+        fields = [f.attname for f in Proposal._meta.concrete_fields]
+        assert [getattr(loaded, f) for f in fields] == [getattr(expected, f) for f in fields]
+        assert not loaded._state.adding and loaded._state.db == expected._state.db
+        with counted() as statements:
+            assert loaded.is_open() == expected.is_open()
+            result = getattr(loaded, "result", None)
+        assert statements == []  # the result (or its absence) came with the proposal
+        if result is None:
+            assert not hasattr(expected, "result")
+            continue
+        fields = [f.attname for f in ProposalResult._meta.concrete_fields]
+        assert [getattr(result, f) for f in fields] == [getattr(expected.result, f) for f in fields]
+        assert result.proposal is loaded
+    assert rows.with_reverse_one(Proposal, "result", 10**9) == (None, [])
+
+
+def test_the_signed_in_user_comes_with_the_names_of_its_groups(make_member):
+    from coop.core.backends import user_with_member
+    from coop.core.roles import SECRETARY, group_names
+
+    plain, both = make_member(), make_member(roles=[BOARD, SECRETARY])
+    for member, names in ((plain, set()), (both, {BOARD, SECRETARY})):
+        with counted() as statements:
+            user = user_with_member(member.user.pk)
+            assert group_names(user) == names and user.member == member
+        assert len(statements) == 1, statements
+
+
+def test_rows_written_by_the_fast_insert_equal_what_the_orm_writes(board, make_member, open_proposal):
+    """Votes and audit entries are inserted with SQL compiled once per connection: the same columns, defaults,
+    auto_now_add and primary key as Model.save(), and its signals."""
+    from django.db.models.signals import post_save, pre_save
+
+    from coop.core import rows
+    from coop.core.models import AuditEntry
+    from coop.governance.models import Vote
+
+    proposal = open_proposal(board.user, tool="ranked", options=["A", "B", "C"])
+    first, second = make_member(), make_member()
+    seen = []
+
+    def receiver(sender, instance, **kwargs):
+        seen.append((kwargs["signal"], sender, instance.pk, kwargs.get("created")))
+
+    for signal in (pre_save, post_save):
+        signal.connect(receiver, sender=Vote)
+    try:
+        fast = rows.insert(Vote(proposal=proposal, member=first, member_class="worker", ranking=[2, 0]))
+    finally:
+        for signal in (pre_save, post_save):
+            signal.disconnect(receiver, sender=Vote)
+    assert seen == [(pre_save, Vote, None, None), (post_save, Vote, fast.pk, True)]
+    orm = Vote.objects.create(proposal=proposal, member=second, member_class="worker", ranking=[2, 0])
+    assert fast.pk and fast.pk != orm.pk and not fast._state.adding and fast._state.db == "default"
+    assert fast.cast_at is not None and len(fast.salt) == 32
+    stored = Vote.objects.values().get(pk=fast.pk)
+    assert stored == {f.attname: getattr(fast, f.attname) for f in Vote._meta.concrete_fields}
+    assert Vote.objects.values("choice", "ranking", "member_class").get(pk=orm.pk) == {
+        k: stored[k] for k in ("choice", "ranking", "member_class")}
+    entry = audit.record("test.fast", board.user, fast, note="ünïcode", amount="1.50", items=[1, {"a": None}])
+    assert AuditEntry.objects.get(pk=entry.pk).hash == entry.hash == entry.compute_hash()
+    assert AuditEntry.objects.values().get(pk=entry.pk) == {f.attname: getattr(entry, f.attname)
+                                                           for f in AuditEntry._meta.concrete_fields}
+    assert audit.verify_chain()
