@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from coop.core import integrity, rows
 from coop.core.models import AuditEntry, verify_incrementally
+from coop.core.pages import render_kept
 from coop.core.pagination import paginate
 from coop.core.roles import BOARD, MEMBER, SECRETARY, has_role, member_of, require_role, role_required
 
@@ -46,16 +47,23 @@ def proposals(request):
     if state["due"]:  # declare the results of proposals whose voting has closed, then read the state again
         services.close_due(now)
         state = list_state(now)
-    return render(request, "governance/index.html", {
-        # the list's rows are cached per page and language until a proposal is added, opened or decided
-        "list_version": "-".join(str(state[k]) for k in ("n", "last", "opened", "decided")),
-        "proposals": paginate(request, Proposal.objects.select_related("result"), count=state["n"]),
-        # cached with their version (meetings' last save, board decisions' count and newest); read on a miss only
-        "others_version": state["others"],
-        "meetings": GeneralMeeting.objects.all()[:20],
-        "decisions": BoardDecision.objects.all()[:20],
-        "can_propose": member_of(request.user).can_vote,
-    })
+    # the list's rows are cached per page and language until a proposal is added, opened or decided
+    list_version = "-".join(str(state[k]) for k in ("n", "last", "opened", "decided"))
+    can_propose = member_of(request.user).can_vote
+
+    def context():
+        return {
+            "list_version": list_version,
+            "proposals": paginate(request, Proposal.objects.select_related("result"), count=state["n"]),
+            # cached with their version (meetings' last save, board decisions' count and newest); read on a miss only
+            "others_version": state["others"],
+            "meetings": GeneralMeeting.objects.all()[:20],
+            "decisions": BoardDecision.objects.all()[:20],
+            "can_propose": can_propose,
+        }
+
+    # the whole page is kept while that state, the page number, the language and the header stay the same
+    return render_kept(request, "governance/index.html", (list_version, state["others"], can_propose), context)
 
 
 def _errors(error):

@@ -351,3 +351,26 @@ def test_rows_written_by_the_fast_insert_equal_what_the_orm_writes(board, make_m
     assert AuditEntry.objects.values().get(pk=entry.pk) == {f.attname: getattr(entry, f.attname)
                                                            for f in AuditEntry._meta.concrete_fields}
     assert audit.verify_chain()
+
+
+def test_a_kept_page_carries_each_requests_own_csrf_token_and_shows_a_message_once(board, make_member):
+    from django.test import Client
+
+    services.create_proposal(board.user, title="Buy cargo bikes")
+    voter = make_member()
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(voter.user)
+    first = page(client, "governance:proposals")  # rendered and kept
+    with counted() as statements:
+        second = page(client, "governance:proposals")  # the kept page
+    assert not any("governance_proposal" in sql and "LIMIT" in sql for sql in statements)  # no rows read
+    assert without_csrf(first) == without_csrf(second)
+    tokens = re.findall(r'name="csrfmiddlewaretoken" value="([^"]*)"', second)
+    assert tokens and "csrf" not in tokens[0] and tokens[0] not in first  # this request's own, masked afresh
+    proposal = Proposal.objects.get(title="Buy cargo bikes")
+    response = client.post(reverse("governance:proposal", args=[proposal.pk]), {"choice": "for", "csrfmiddlewaretoken": tokens[0]})
+    assert response.status_code == 302 and proposal.votes.count() == 1
+    assert "Your vote was recorded." in page(client, "governance:proposals")  # a message: this request's page
+    assert "Your vote was recorded." not in page(client, "governance:proposals")  # shown once
+    assert client.post(reverse("logout"), {"csrfmiddlewaretoken": tokens[0]}).status_code == 302
+    assert client.get(reverse("governance:proposals")).status_code == 302  # signed out with the kept page's token
