@@ -11,6 +11,7 @@ in English too.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from ._yaml import read_yaml_file
 from .catalog import Catalog, Fee, LegalForm
 from .errors import DataError
 from .papers import document_languages, paper_strings, render_template, write_paper
+from .pdf import PdfJob
 from .render import Markup, format_money, markdown_env, md_escape, render_string
 
 ROLES = ("founders", "directors", "secretary", "chair", "three-founders", "each-director", "notary", "lawyer",
@@ -230,7 +232,7 @@ def checklist_rows(profile: Any, context: dict, form: LegalForm, filing: FormFil
 
 
 def write_filing_pack(out_dir: Path, profile: Any, catalog: Catalog, context: dict, *,
-                      documents: list | None = None) -> list[Path]:
+                      documents: list | None = None, pdf: Callable[[PdfJob], Any] | None = None) -> list[Path]:
     """`out_dir`/checklist.* and a filled sheet per paper that has a registrar's form, in the document
     language and (when that is not English) in English."""
     jurisdiction = catalog.jurisdiction(profile.jurisdiction)
@@ -256,7 +258,7 @@ def write_filing_pack(out_dir: Path, profile: Any, catalog: Catalog, context: di
         written += write_paper(out_dir / f"checklist{suffix}", title=words["checklist_title"].format(name=context["full_name"]),
                                language=language, context=context, catalog=catalog,
                                markdown=render_template(catalog, "checklist.md", ctx), build="final",
-                               formats=("md", "html", "pdf", "docx"), translation_of=translation_of)
+                               formats=("md", "html", "pdf", "docx"), translation_of=translation_of, pdf=pdf)
         for paper in pack.papers:
             if paper.fields:
                 columns = paper.table.get(language) or paper.table.get(language.split("-")[0]) or paper.table.get("en", [])
@@ -265,7 +267,7 @@ def write_filing_pack(out_dir: Path, profile: Any, catalog: Catalog, context: di
                 written += write_paper(out_dir / f"{paper.id}{suffix}", title=pick(paper.title, language),
                                        language=language, context=context, catalog=catalog,
                                        markdown=render_template(catalog, "form-sheet.md", sheet), build="final",
-                                       formats=("html", "pdf", "docx"), translation_of=translation_of)
+                                       formats=("html", "pdf", "docx"), translation_of=translation_of, pdf=pdf)
             if paper.per == "director":
                 for n, person in enumerate(people(profile, "directors"), 1):
                     text = _declaration(paper, language, person, context, profile, catalog)
@@ -275,7 +277,7 @@ def write_filing_pack(out_dir: Path, profile: Any, catalog: Catalog, context: di
                                            title=f"{pick(paper.title, language)} — {person}", language=language,
                                            context=context, catalog=catalog,
                                            markdown=render_template(catalog, "declaration.md", sheet), build="final",
-                                           formats=("html", "pdf", "docx"), translation_of=translation_of)
+                                           formats=("html", "pdf", "docx"), translation_of=translation_of, pdf=pdf)
     return written
 
 
@@ -304,7 +306,7 @@ __all__ = ["write_filing_pack", "load_filing", "people", "signers_text", "pick",
 
 
 def write_legal_packs(stage: Path, profile: Any, catalog: Catalog, context: dict, documents: list, *,
-                      build: str) -> list[Path]:
+                      build: str, pdf: Callable[[PdfJob], Any] | None = None) -> list[Path]:
     """Everything `legal/` holds beside the documents: the profile they were made from (for `amend`),
     the filing pack, and in the final build the signing pack. Returns the paths written under `stage`."""
     from .amend import write_snapshot
@@ -313,9 +315,9 @@ def write_legal_packs(stage: Path, profile: Any, catalog: Catalog, context: dict
 
     legal = stage / "legal"
     written = [write_snapshot(legal, dump_profile(profile))]
-    written += write_filing_pack(legal / "filing", profile, catalog, context, documents=documents)
+    written += write_filing_pack(legal / "filing", profile, catalog, context, documents=documents, pdf=pdf)
     if build == "final":
-        written += write_signing_pack(legal / "signing", profile, catalog, context, documents)
+        written += write_signing_pack(legal / "signing", profile, catalog, context, documents, pdf=pdf)
     return written
 
 
@@ -323,7 +325,7 @@ def pack_step(work: Any) -> list[str]:
     """The same, as a step of the pipeline (steps.py): DEST-relative paths of the files written."""
     run = work.run
     paths = write_legal_packs(work.stage, run.profile, run.catalog, dict(run.context), list(work.planned),
-                              build=run.build)
+                              build=run.build, pdf=work.pool.submit)
     return [p.relative_to(work.stage).as_posix() for p in paths]
 
 

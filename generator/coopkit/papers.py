@@ -7,6 +7,7 @@ English key by key); its Markdown from a sandboxed template in `legal/filing/tem
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ from ._yaml import read_yaml_file
 from .catalog import Catalog
 from .errors import DataError, UsageError
 from .legal import load_strings
-from .pdf import write_pdf
+from .pdf import PdfJob
 from .render import Markup, html_env, markdown_env, markdown_to_html, render_string
 from .wordprocessing import html_to_docx, legal_meta
 
@@ -74,8 +75,11 @@ def page_html(body_html: str, *, title: str, language: str, context: dict, catal
 def write_paper(out_base: Path, *, title: str, language: str, context: dict, catalog: Catalog,
                 markdown: str | None = None, body_html: str | None = None, build: str = "final",
                 formats: tuple[str, ...] = PAPER_FORMATS, extra_css: str = "", translation_of: str | None = None,
-                docx_writer=None) -> list[Path]:
+                docx_writer=None, pdf: Callable[[PdfJob], Any] | None = None) -> list[Path]:
     """Write `out_base`.md/.html/.pdf/.docx (those of `formats`); returns the paths written.
+
+    `pdf`: where the PDF job goes (the pipeline's process pool, pdf.PdfPool.submit); by default it is
+    rendered at once.
 
     `docx_writer(path, meta)` replaces the HTML walk for Word (the redline writes tracked changes)."""
     body = body_html if body_html is not None else markdown_to_html(markdown or "")
@@ -93,8 +97,8 @@ def write_paper(out_base: Path, *, title: str, language: str, context: dict, cat
         written.append(path)
     if "pdf" in formats:
         path = out_base.with_name(out_base.name + ".pdf")
-        write_pdf(html, path, base_url=catalog.legal, stylesheets=[catalog.handbook / "fonts" / "fonts.css"],
-                  date=context["document_date"], allowed_roots=[catalog.root])
+        (pdf or PdfJob.run)(PdfJob(html, path, catalog.legal, (catalog.handbook / "fonts" / "fonts.css",),
+                                   context["document_date"], (catalog.root,)))
         written.append(path)
     if "docx" in formats:
         path = out_base.with_name(out_base.name + ".docx")

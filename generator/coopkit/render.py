@@ -7,7 +7,9 @@ Raw HTML in Markdown is switched off, so only the templates' own Markdown makes 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -167,16 +169,26 @@ def render_string(env: ImmutableSandboxedEnvironment, source: str, context: dict
         raise DataError(f"{where}{f', line {line}' if line else ''}: {exc}") from None
 
 
+_MARKDOWN = threading.local()
+
+
 def markdown_to_html(text: str) -> str:
-    md = markdown.Markdown(
-        extensions=["tables", "attr_list", "admonition", "sane_lists", "def_list", "footnotes", "toc"],
-        extension_configs={"toc": {"permalink": False}},
-        output_format="html",
-    )
-    # No raw HTML from Markdown: anything that looks like a tag is shown as text.
-    md.preprocessors.deregister("html_block")
-    md.inlinePatterns.deregister("html")
-    return md.convert(text)
+    return _markdown_to_html(text)
+
+
+@functools.lru_cache(maxsize=64)  # a document's Markdown becomes its HTML page and its Word file: converted once
+def _markdown_to_html(text: str) -> str:
+    md = getattr(_MARKDOWN, "converter", None)
+    if md is None:  # one converter per thread, reset before each text (building one costs more than most texts)
+        md = _MARKDOWN.converter = markdown.Markdown(
+            extensions=["tables", "attr_list", "admonition", "sane_lists", "def_list", "footnotes", "toc"],
+            extension_configs={"toc": {"permalink": False}},
+            output_format="html",
+        )
+        # No raw HTML from Markdown: anything that looks like a tag is shown as text.
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+    return md.reset().convert(text)
 
 
 def split_front_matter(text: str, where: str) -> tuple[dict, str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from .catalog import Catalog
 from .filing import load_filing, people, pick
 from .legal import _title
 from .papers import paper_strings, write_paper
+from .pdf import PdfJob
 from .render import markdown_env, md_escape, render_string
 
 SIGNING_CSS = """
@@ -93,7 +95,8 @@ def _add(roles: list[str], role: str) -> None:
         roles.append(role)
 
 
-def write_signing_pack(out_dir: Path, profile: Any, catalog: Catalog, context: dict, documents: list) -> list[Path]:
+def write_signing_pack(out_dir: Path, profile: Any, catalog: Catalog, context: dict, documents: list, *,
+                       pdf: Callable[[PdfJob], Any] | None = None) -> list[Path]:
     """`out_dir`/<n>-<name>.pdf for each signatory, in the document language."""
     language = profile.language or "en"
     words = paper_strings(catalog, language)
@@ -118,7 +121,7 @@ def write_signing_pack(out_dir: Path, profile: Any, catalog: Catalog, context: d
         written += write_paper(out_dir / f"{n:02d}-{_slug(person)}",
                                title=words["signing_title"].format(person=person), language=language,
                                context=context, catalog=catalog, markdown="\n".join(lines) + "\n", build="final",
-                               formats=("pdf",), extra_css=SIGNING_CSS)
+                               formats=("pdf",), extra_css=SIGNING_CSS, pdf=pdf)
     return written
 
 
