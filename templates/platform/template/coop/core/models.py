@@ -136,9 +136,13 @@ def record(action, actor=None, obj=None, *, read_back=True, **payload):
 
     ref = ref_of(obj) if obj is not None else ""
     digest = digest_of(obj, read_back=read_back) if obj is not None else ""
+    # A retry needs a savepoint inside the caller's transaction, except on SQLite: a transaction that writes holds
+    # the database's only write lock until it ends, so no other writer can take the slot (and a conflict would
+    # be SQLite's "database is locked", which a savepoint does not help with).
+    savepoint = not (connection.vendor == "sqlite" and connection.in_atomic_block)
     for _attempt in range(8):
         try:
-            with transaction.atomic():
+            with transaction.atomic(savepoint=savepoint):
                 last_seq, last_hash = _chain_head()
                 entry = AuditEntry(
                     seq=last_seq + 1,
@@ -153,6 +157,8 @@ def record(action, actor=None, obj=None, *, read_back=True, **payload):
                 rows.insert(entry)  # entry.save(), with the INSERT compiled once per connection
                 return entry
         except IntegrityError:
+            if not savepoint:
+                raise
             continue
     raise RuntimeError("Could not append to the audit trail.")
 

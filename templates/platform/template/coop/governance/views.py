@@ -23,17 +23,20 @@ def list_state(now):
     """What the proposals page's cached parts depend on, in one query: how many proposals, the newest, how many
     opened, how many decided, how many are due to close; how many general meetings and when one was last
     saved; how many board decisions (append-only) and the newest. Plain SQL: it runs on every view of the
-    page, and the ORM's aggregate compiles several times slower than the database answers."""
+    page, and the ORM's aggregate compiles several times slower than the database answers. Each figure is its
+    own subquery, so the database answers from indexes (the due ones: closes_at's) instead of joining every
+    proposal with its result."""
     quote = connection.ops.quote_name
+    proposals, results = quote(Proposal._meta.db_table), quote(ProposalResult._meta.db_table)
     meetings, decisions = quote(GeneralMeeting._meta.db_table), quote(BoardDecision._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT COUNT(p.id), MAX(p.id), COUNT(p.opens_at), COUNT(r.id), "
-            "SUM(CASE WHEN p.closes_at <= %s AND r.id IS NULL THEN 1 ELSE 0 END), "
+            f"SELECT (SELECT COUNT(*) FROM {proposals}), (SELECT MAX(id) FROM {proposals}), "
+            f"(SELECT COUNT(opens_at) FROM {proposals}), (SELECT COUNT(*) FROM {results}), "
+            f"(SELECT COUNT(*) FROM {proposals} p WHERE p.closes_at <= %s "
+            f"AND NOT EXISTS (SELECT 1 FROM {results} r WHERE r.proposal_id = p.id)), "
             f"(SELECT COUNT(*) FROM {meetings}), (SELECT MAX(updated_at) FROM {meetings}), "
-            f"(SELECT COUNT(*) FROM {decisions}), (SELECT MAX(id) FROM {decisions}) "
-            f"FROM {quote(Proposal._meta.db_table)} p LEFT JOIN {quote(ProposalResult._meta.db_table)} r "
-            "ON r.proposal_id = p.id",
+            f"(SELECT COUNT(*) FROM {decisions}), (SELECT MAX(id) FROM {decisions})",
             [connection.ops.adapt_datetimefield_value(now)])
         n, last, opened, decided, due, *others = cursor.fetchone()
     return {"n": n, "last": last or 0, "opened": opened, "decided": decided, "due": due or 0,
@@ -87,7 +90,7 @@ def proposal(request, pk):
             messages.error(request, _errors(error))
         else:
             messages.success(request, _("Your vote was recorded."))
-        return redirect("governance:proposal", pk=pk)
+        return redirect(request.path)  # this proposal's page (the URL that was posted to)
     has_voted = item.votes.filter(member=member).exists()
     result = getattr(item, "result", None)
     outcome_rows = []
