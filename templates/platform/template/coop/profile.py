@@ -6,7 +6,7 @@ rule is computed exactly. Strings stay data: templates display them with autoesc
 import json
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import yaml
@@ -52,9 +52,9 @@ class Profile:
     def governance(self):
         return self.rules["governance"]
 
-    @property
+    @cached_property  # every membership check asks (can_vote); a frozen dataclass still keeps it in its __dict__
     def member_classes(self):
-        return [
+        return tuple(
             MemberClass(
                 id=c["id"],
                 label=c.get("label") or c["id"],
@@ -64,7 +64,7 @@ class Profile:
                 vote_weight_percent=_dec(c.get("vote_weight_percent")),
             )
             for c in self.rules["member_classes"]
-        ]
+        )
 
     def member_class(self, class_id):
         for member_class in self.member_classes:

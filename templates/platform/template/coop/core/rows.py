@@ -32,18 +32,20 @@ def _work_out_select(model, alias, connection):
     converters = []
     for field in fields:
         col = field.get_col(alias)
-        converters.append((field, col, connection.ops.get_db_converters(col) + field.get_db_converters(connection)))
-    return columns, converters
+        converters.append((col, connection.ops.get_db_converters(col) + field.get_db_converters(connection)))
+    return columns, (converters, [field.attname for field in fields])
 
 
 def instance(model, db, converters, values, connection):
-    """A model instance from a row, as the ORM builds it (Model.from_db, values converted)."""
+    """A model instance from a row, as the ORM builds it (Model.from_db, values converted). `converters`: the
+    second item select() returns."""
+    functions_of, attnames = converters
     converted = []
-    for (_field, col, functions), value in zip(converters, values, strict=True):
+    for (col, functions), value in zip(functions_of, values, strict=True):
         for function in functions:
             value = function(value, col, connection)
         converted.append(value)
-    return model.from_db(db, [field.attname for field, _col, _functions in converters], converted)
+    return model.from_db(db, attnames, converted)
 
 
 def with_reverse_one(model, related_name, pk, extra_joins="", extra_columns=()):
@@ -52,32 +54,41 @@ def with_reverse_one(model, related_name, pk, extra_joins="", extra_columns=()):
 
     Returns (obj, extra): `extra_columns` are further SQL expressions selected (after `extra_joins`), one row
     per match of those joins, returned as a list of tuples (empty without them)."""
-    relation = model._meta.get_field(related_name)
-    related, link = relation.related_model, relation.field
     db = router.db_for_read(model)
     connection = connections[db]
-    quote = connection.ops.quote_name
-    own_columns, own_converters = select(model, "t", connection)
-    related_columns, related_converters = select(related, "r", connection)
-    pk_column = quote(model._meta.pk.column)
+    known = _SELECTS.setdefault(connection, {})
+    key = (model, related_name, extra_joins, tuple(extra_columns))
+    if key not in known:
+        known[key] = _work_out_reverse_one(model, related_name, extra_joins, extra_columns, connection)
+    sql, relation, related, own_converters, related_converters, related_pk = known[key]
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {', '.join([*own_columns, *related_columns, *extra_columns])} FROM {quote(model._meta.db_table)} t "
-            f"LEFT JOIN {quote(related._meta.db_table)} r ON r.{quote(link.column)} = t.{pk_column}{extra_joins} "
-            f"WHERE t.{pk_column} = %s",
-            [model._meta.pk.get_db_prep_value(pk, connection)])
+        cursor.execute(sql, [model._meta.pk.get_db_prep_value(pk, connection)])
         rows = cursor.fetchall() if extra_columns else cursor.fetchmany(1)
     if not rows:
         return None, []
     row = rows[0]
-    split, end = len(own_columns), len(own_columns) + len(related_columns)
+    split, end = len(own_converters[1]), len(own_converters[1]) + len(related_converters[1])
     obj = instance(model, db, own_converters, row[:split], connection)
     other = None
-    if row[split + related._meta.concrete_fields.index(related._meta.pk)] is not None:
+    if row[split + related_pk] is not None:
         other = instance(related, db, related_converters, row[split:end], connection)
-        link.set_cached_value(other, obj)
+        relation.field.set_cached_value(other, obj)
     relation.set_cached_value(obj, other)
     return obj, [r[end:] for r in rows] if extra_columns else []
+
+
+def _work_out_reverse_one(model, related_name, extra_joins, extra_columns, connection):
+    relation = model._meta.get_field(related_name)
+    related, link = relation.related_model, relation.field
+    quote = connection.ops.quote_name
+    own_columns, own_converters = select(model, "t", connection)
+    related_columns, related_converters = select(related, "r", connection)
+    pk_column = quote(model._meta.pk.column)
+    sql = (f"SELECT {', '.join([*own_columns, *related_columns, *extra_columns])} FROM {quote(model._meta.db_table)} t "
+           f"LEFT JOIN {quote(related._meta.db_table)} r ON r.{quote(link.column)} = t.{pk_column}{extra_joins} "
+           f"WHERE t.{pk_column} = %s")
+    return (sql, relation, related, own_converters, related_converters,
+            related._meta.concrete_fields.index(related._meta.pk))
 
 
 def insert(obj, using=None):

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -90,7 +90,7 @@ def proposal(request, pk):
             messages.error(request, _errors(error))
         else:
             messages.success(request, _("Your vote was recorded."))
-        return redirect(request.path)  # this proposal's page (the URL that was posted to)
+        return HttpResponseRedirect(request.path)  # this proposal's page (the URL that was posted to)
     has_voted = item.votes.filter(member=member).exists()
     result = getattr(item, "result", None)
     outcome_rows = []
