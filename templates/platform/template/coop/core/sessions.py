@@ -10,7 +10,9 @@ from django.utils import timezone
 
 
 class SessionStore(db.SessionStore):
-    def _get_session_from_db(self):
+    def _session_data_from_db(self):
+        """The session's data as stored (signed), or None (and the key forgotten) when there is no such session
+        or it has expired."""
         key = self.session_key
         if key is not None:
             connection = connections[router.db_for_read(self.model)]
@@ -22,6 +24,14 @@ class SessionStore(db.SessionStore):
                     [key, connection.ops.adapt_datetimefield_value(timezone.now())])
                 row = cursor.fetchone()
             if row is not None:
-                return self.model(session_key=key, session_data=row[0])
+                return row[0]
         self._session_key = None
         return None
+
+    def _get_session_from_db(self):
+        data = self._session_data_from_db()
+        return None if data is None else self.model(session_key=self.session_key, session_data=data)
+
+    def load(self):
+        data = self._session_data_from_db()  # no model instance: only the data is needed
+        return {} if data is None else self.decode(data)
