@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from .appendonly import AppendOnlyModel
 
 GENESIS = "0" * 64
+#: PostgreSQL advisory lock key taken by a transaction that appends to the chain (its own key space: "coop").
+CHAIN_LOCK = int.from_bytes(b"coopaudt", "big") >> 1
 
 
 class UserManager(BaseUserManager):
@@ -136,13 +138,17 @@ def record(action, actor=None, obj=None, *, read_back=True, **payload):
 
     ref = ref_of(obj) if obj is not None else ""
     digest = digest_of(obj, read_back=read_back) if obj is not None else ""
-    # A retry needs a savepoint inside the caller's transaction, except on SQLite: a transaction that writes holds
-    # the database's only write lock until it ends, so no other writer can take the slot (and a conflict would
-    # be SQLite's "database is locked", which a savepoint does not help with).
-    savepoint = not (connection.vendor == "sqlite" and connection.in_atomic_block)
+    # Inside the caller's transaction, appenders take turns where the database allows it, so the head read next
+    # stays the head until this transaction ends and no savepoint is needed to retry from: SQLite's transaction
+    # that writes already holds the database's only write lock; PostgreSQL's takes a transaction-scoped
+    # advisory lock first. Elsewhere a savepoint lets a writer that lost the slot to another retry.
+    turns = connection.in_atomic_block and connection.vendor in ("sqlite", "postgresql")
     for _attempt in range(8):
         try:
-            with transaction.atomic(savepoint=savepoint):
+            with transaction.atomic(savepoint=not turns):
+                if turns and connection.vendor == "postgresql":
+                    with connection.cursor() as cursor:
+                        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK])
                 last_seq, last_hash = _chain_head()
                 entry = AuditEntry(
                     seq=last_seq + 1,
@@ -157,7 +163,7 @@ def record(action, actor=None, obj=None, *, read_back=True, **payload):
                 rows.insert(entry)  # entry.save(), with the INSERT compiled once per connection
                 return entry
         except IntegrityError:
-            if not savepoint:
+            if turns:
                 raise
             continue
     raise RuntimeError("Could not append to the audit trail.")

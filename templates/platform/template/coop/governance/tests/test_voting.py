@@ -161,3 +161,37 @@ def test_members_only_pages(client, outsider):
     client.force_login(outsider)
     assert client.get(reverse("governance:proposals")).status_code == 403
     assert client.get(reverse("governance:new_proposal")).status_code == 403
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_votes_each_get_their_own_link_in_the_audit_chain(make_member):
+    """Votes cast at the same moment by different members, each in its own transaction (as in separate workers):
+    every one is recorded and the chain stays one unbroken line (the appenders take turns on the chain's head)."""
+    from coop.core.models import AuditEntry, verify_chain
+
+    board = make_member(roles=[BOARD])
+    proposal = services.create_proposal(board.user, title="Race for the head", decision_tool="proposal")
+    voters = [make_member() for _ in range(6)]
+    before = AuditEntry.objects.count()
+    barrier = threading.Barrier(len(voters))
+    errors = []
+
+    def vote(member):
+        try:
+            barrier.wait()
+            services.cast_vote(member.user, proposal, "for")
+        except Exception as error:  # noqa: BLE001 (reported below)
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=vote, args=(m,)) for m in voters]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert Vote.objects.filter(proposal=proposal).count() == len(voters)
+    assert AuditEntry.objects.count() == before + len(voters)
+    assert list(AuditEntry.objects.order_by("seq").values_list("seq", flat=True)) == list(range(1, before + len(voters) + 1))
+    assert verify_chain()
