@@ -56,39 +56,56 @@ def with_reverse_one(model, related_name, pk, extra_joins="", extra_columns=()):
     per match of those joins, returned as a list of tuples (empty without them)."""
     db = router.db_for_read(model)
     connection = connections[db]
+    reading = reverse_one(model, related_name, connection, extra_joins, extra_columns)
+    with connection.cursor() as cursor:
+        cursor.execute(reading.by_pk, [model._meta.pk.get_db_prep_value(pk, connection)])
+        rows = cursor.fetchall() if extra_columns else cursor.fetchmany(1)
+    return reading.parse(rows, db, connection)
+
+
+class ReverseOne:
+    """How to read a model's row with its reverse one-to-one (worked out once per connection): `columns` (the
+    model's table as `t`, the related one's as `r`, then the extra columns), `joins` (the LEFT JOIN of the
+    related table and the extra joins), `by_pk` (the whole query by the model's primary key) and parse()."""
+
+    def __init__(self, model, related_name, connection, extra_joins, extra_columns):
+        self.model, self.relation = model, model._meta.get_field(related_name)
+        self.related, link = self.relation.related_model, self.relation.field
+        quote = connection.ops.quote_name
+        own_columns, self.own_converters = select(model, "t", connection)
+        related_columns, self.related_converters = select(self.related, "r", connection)
+        pk_column = quote(model._meta.pk.column)
+        self.extra = bool(extra_columns)
+        self.columns = ", ".join([*own_columns, *related_columns, *extra_columns])
+        self.joins = f"LEFT JOIN {quote(self.related._meta.db_table)} r ON r.{quote(link.column)} = t.{pk_column}{extra_joins}"
+        self.by_pk = f"SELECT {self.columns} FROM {quote(model._meta.db_table)} t {self.joins} WHERE t.{pk_column} = %s"
+        self.split = len(own_columns)
+        self.end = self.split + len(related_columns)
+        self.own_pk = model._meta.concrete_fields.index(model._meta.pk)
+        self.related_pk = self.split + self.related._meta.concrete_fields.index(self.related._meta.pk)
+
+    def parse(self, rows, db, connection):
+        """(obj or None, the extra columns of each row) from the rows read with `columns` (a row whose model
+        columns are NULL, as a LEFT JOIN to the model gives, means no object)."""
+        if not rows or rows[0][self.own_pk] is None:
+            return None, []
+        row = rows[0]
+        obj = instance(self.model, db, self.own_converters, row[:self.split], connection)
+        other = None
+        if row[self.related_pk] is not None:
+            other = instance(self.related, db, self.related_converters, row[self.split:self.end], connection)
+            self.relation.field.set_cached_value(other, obj)
+        self.relation.set_cached_value(obj, other)
+        return obj, [r[self.end:] for r in rows] if self.extra else []
+
+
+def reverse_one(model, related_name, connection, extra_joins="", extra_columns=()):
+    """The ReverseOne reading for this connection (worked out on first use)."""
     known = _SELECTS.setdefault(connection, {})
     key = (model, related_name, extra_joins, tuple(extra_columns))
     if key not in known:
-        known[key] = _work_out_reverse_one(model, related_name, extra_joins, extra_columns, connection)
-    sql, relation, related, own_converters, related_converters, related_pk = known[key]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [model._meta.pk.get_db_prep_value(pk, connection)])
-        rows = cursor.fetchall() if extra_columns else cursor.fetchmany(1)
-    if not rows:
-        return None, []
-    row = rows[0]
-    split, end = len(own_converters[1]), len(own_converters[1]) + len(related_converters[1])
-    obj = instance(model, db, own_converters, row[:split], connection)
-    other = None
-    if row[split + related_pk] is not None:
-        other = instance(related, db, related_converters, row[split:end], connection)
-        relation.field.set_cached_value(other, obj)
-    relation.set_cached_value(obj, other)
-    return obj, [r[end:] for r in rows] if extra_columns else []
-
-
-def _work_out_reverse_one(model, related_name, extra_joins, extra_columns, connection):
-    relation = model._meta.get_field(related_name)
-    related, link = relation.related_model, relation.field
-    quote = connection.ops.quote_name
-    own_columns, own_converters = select(model, "t", connection)
-    related_columns, related_converters = select(related, "r", connection)
-    pk_column = quote(model._meta.pk.column)
-    sql = (f"SELECT {', '.join([*own_columns, *related_columns, *extra_columns])} FROM {quote(model._meta.db_table)} t "
-           f"LEFT JOIN {quote(related._meta.db_table)} r ON r.{quote(link.column)} = t.{pk_column}{extra_joins} "
-           f"WHERE t.{pk_column} = %s")
-    return (sql, relation, related, own_converters, related_converters,
-            related._meta.concrete_fields.index(related._meta.pk))
+        known[key] = ReverseOne(model, related_name, connection, extra_joins, extra_columns)
+    return known[key]
 
 
 def insert(obj, using=None):

@@ -3,10 +3,23 @@
 Every signed-in page reads its session first; the ORM takes several times longer to build that query than
 the database takes to answer it. Same table, same rows, same expiry and signing: only the read differs,
 so signing out (or deleting the row) ends the session at once in every worker, as with Django's own.
+
+A session's user does not change while its key lives (logging in as someone else gives a new key), so once
+this worker has read which user a session names, the next read of the session also reads that user's row
+(with membership and groups, as coop/core/backends.py does) in the same statement. The user is handed to the
+login backend only when the session's data, checked and decoded as always, names that same user; the
+session's row and the user's row are both read afresh on every request.
 """
+from django.contrib.auth import SESSION_KEY, get_user_model
 from django.contrib.sessions.backends import db
 from django.db import connections, router
 from django.utils import timezone
+
+from . import backends
+
+#: session key → the user id its data named when this worker last read it (bounded: cleared when full)
+_USER_OF: dict = {}
+USERS_KEPT = 20000
 
 
 class SessionStore(db.SessionStore):
@@ -33,5 +46,46 @@ class SessionStore(db.SessionStore):
         return None if data is None else self.model(session_key=self.session_key, session_data=data)
 
     def load(self):
-        data = self._session_data_from_db()  # no model instance: only the data is needed
-        return {} if data is None else self.decode(data)
+        backends.forget_read_user()  # nothing read for an earlier request is handed on
+        key = self.session_key
+        user_id = _USER_OF.get(key) if key is not None else None
+        if user_id is None:
+            stored = self._session_data_from_db()  # no model instance: only the data is needed
+            found = None
+        else:
+            stored, found, db_alias, connection = self._session_data_and_user(key, user_id)
+        data = {} if stored is None else self.decode(stored)
+        named = data.get(SESSION_KEY)
+        if found is not None and named == user_id:
+            backends.keep_read_user(user_id, backends.user_from_rows(found, db_alias, connection))
+        if key is not None:
+            if named is None:
+                _USER_OF.pop(key, None)
+            elif _USER_OF.get(key) != named:
+                if len(_USER_OF) >= USERS_KEPT:
+                    _USER_OF.clear()
+                _USER_OF[key] = named
+        return data
+
+    def _session_data_and_user(self, key, user_id):
+        """(the session's stored data or None, the user rows read with it, db alias, connection)."""
+        users = get_user_model()
+        db_alias = router.db_for_read(self.model)
+        connection = connections[db_alias]
+        reading = backends.user_reading(connection)
+        quote = connection.ops.quote_name
+        try:
+            user_pk = users._meta.pk.get_db_prep_value(users._meta.pk.to_python(user_id), connection)
+        except Exception:  # noqa: BLE001 (not an id this user model can have: read the session alone)
+            return self._session_data_from_db(), None, db_alias, connection
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT s.{quote('session_data')}, {reading.columns} FROM {quote(self.model._meta.db_table)} s "
+                f"LEFT JOIN {quote(users._meta.db_table)} t ON t.{quote(users._meta.pk.column)} = %s {reading.joins} "
+                f"WHERE s.{quote('session_key')} = %s AND s.{quote('expire_date')} > %s",
+                [user_pk, key, connection.ops.adapt_datetimefield_value(timezone.now())])
+            found = cursor.fetchall()
+        if not found:
+            self._session_key = None
+            return None, None, db_alias, connection
+        return found[0][0], [row[1:] for row in found], db_alias, connection

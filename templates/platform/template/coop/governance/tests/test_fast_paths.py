@@ -374,3 +374,30 @@ def test_a_kept_page_carries_each_requests_own_csrf_token_and_shows_a_message_on
     assert "Your vote was recorded." not in page(client, "governance:proposals")  # shown once
     assert client.post(reverse("logout"), {"csrfmiddlewaretoken": tokens[0]}).status_code == 302
     assert client.get(reverse("governance:proposals")).status_code == 302  # signed out with the kept page's token
+
+
+def test_a_session_and_its_user_are_read_in_one_statement_and_stay_current(make_member, client):
+    from coop.core import sessions
+
+    member, other = make_member(), make_member()
+    client.force_login(member.user)
+    key = client.cookies["sessionid"].value
+    page(client, "governance:proposals")  # this worker now knows whose session it is
+    with counted() as statements:
+        assert "Log out" in page(client, "governance:proposals")
+    assert 'FROM "django_session" s LEFT JOIN' in statements[0] and len(statements) == 2, statements  # and the page's state
+    # a wrong guess of whose session it is never signs anyone in as that user: the session's own data decides
+    sessions._USER_OF[key] = str(other.user.pk)
+    response = client.get(reverse("members:me"))
+    assert response.status_code == 200 and response.wsgi_request.user.pk == member.user.pk
+    assert sessions._USER_OF[key] == str(member.user.pk)
+    # the user's row is read afresh each time: deactivated or with a new password elsewhere, the session ends
+    type(member.user).objects.filter(pk=member.user.pk).update(is_active=False)
+    assert client.get(reverse("governance:proposals")).status_code == 302
+    type(member.user).objects.filter(pk=member.user.pk).update(is_active=True)
+    client.force_login(member.user)
+    page(client, "governance:proposals")
+    changed = type(member.user).objects.get(pk=member.user.pk)
+    changed.set_password("another-long-pass-phrase")
+    changed.save()
+    assert client.get(reverse("governance:proposals")).status_code == 302
