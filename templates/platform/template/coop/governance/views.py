@@ -23,21 +23,25 @@ def list_state(now):
     """What the proposals page's cached parts depend on, in one query: how many proposals, the newest, how many
     opened, how many decided, how many are due to close; how many general meetings and when one was last
     saved; how many board decisions (append-only) and the newest. Plain SQL: it runs on every view of the
-    page, and the ORM's aggregate compiles several times slower than the database answers. Each figure is its
-    own subquery, so the database answers from indexes (the due ones: closes_at's) instead of joining every
-    proposal with its result."""
+    page, and the ORM's aggregate compiles several times slower than the database answers. No join of every
+    proposal with its result: the due ones are found through closes_at's index."""
     quote = connection.ops.quote_name
     proposals, results = quote(Proposal._meta.db_table), quote(ProposalResult._meta.db_table)
     meetings, decisions = quote(GeneralMeeting._meta.db_table), quote(BoardDecision._meta.db_table)
+    due = (f"(SELECT COUNT(*) FROM {proposals} p WHERE p.closes_at <= %s "
+           f"AND NOT EXISTS (SELECT 1 FROM {results} r WHERE r.proposal_id = p.id))")
+    if connection.vendor == "postgresql":  # one pass over each table plans and runs faster there
+        sql = (f"SELECT p.n, p.last, p.opened, (SELECT COUNT(*) FROM {results}), {due}, m.n, m.last, d.n, d.last "
+               f"FROM (SELECT COUNT(*) n, MAX(id) last, COUNT(opens_at) opened FROM {proposals}) p, "
+               f"(SELECT COUNT(*) n, MAX(updated_at) last FROM {meetings}) m, "
+               f"(SELECT COUNT(*) n, MAX(id) last FROM {decisions}) d")
+    else:  # SQLite answers each figure from its own index fastest
+        sql = (f"SELECT (SELECT COUNT(*) FROM {proposals}), (SELECT MAX(id) FROM {proposals}), "
+               f"(SELECT COUNT(opens_at) FROM {proposals}), (SELECT COUNT(*) FROM {results}), {due}, "
+               f"(SELECT COUNT(*) FROM {meetings}), (SELECT MAX(updated_at) FROM {meetings}), "
+               f"(SELECT COUNT(*) FROM {decisions}), (SELECT MAX(id) FROM {decisions})")
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT (SELECT COUNT(*) FROM {proposals}), (SELECT MAX(id) FROM {proposals}), "
-            f"(SELECT COUNT(opens_at) FROM {proposals}), (SELECT COUNT(*) FROM {results}), "
-            f"(SELECT COUNT(*) FROM {proposals} p WHERE p.closes_at <= %s "
-            f"AND NOT EXISTS (SELECT 1 FROM {results} r WHERE r.proposal_id = p.id)), "
-            f"(SELECT COUNT(*) FROM {meetings}), (SELECT MAX(updated_at) FROM {meetings}), "
-            f"(SELECT COUNT(*) FROM {decisions}), (SELECT MAX(id) FROM {decisions})",
-            [connection.ops.adapt_datetimefield_value(now)])
+        cursor.execute(sql, [connection.ops.adapt_datetimefield_value(now)])
         n, last, opened, decided, due, *others = cursor.fetchone()
     return {"n": n, "last": last or 0, "opened": opened, "decided": decided, "due": due or 0,
             "others": "-".join(str(x or 0) for x in others)}
