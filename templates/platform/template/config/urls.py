@@ -4,7 +4,6 @@ from django.urls import include, path
 from coop.api import api
 
 urlpatterns = [
-    path("", include("coop.core.urls")),
     path("members/", include("coop.members.urls")),
     path("governance/", include("coop.governance.urls")),
     path("ledger/", include("coop.ledger.urls")),
@@ -14,4 +13,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),  # the language switcher posts to i18n/setlang/
     path("api/", api.urls),  # JSON API with token auth; OpenAPI docs at /api/docs
     path("admin/", admin.site.urls),
+    # last: its patterns (home, rules, health check, exports) are tried only after the sections' prefixes, so
+    # the busiest pages (governance, market) are matched without trying each of them first
+    path("", include("coop.core.urls")),
 ]
