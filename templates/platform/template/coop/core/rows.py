@@ -8,7 +8,7 @@ objects and rows are the ORM's (coop/governance/tests/test_fast_paths.py compare
 """
 import weakref
 
-from django.db import connections, router
+from django.db import connections, router, transaction
 from django.db.models import signals
 from django.db.models.sql import InsertQuery
 
@@ -117,17 +117,16 @@ def insert(obj, using=None):
     assert obj._state.adding and not meta.parents, "insert() only adds rows of a model without parents"
     using = using or router.db_for_write(model, instance=obj)
     connection = connections[using]
-    signals.pre_save.send(sender=model, instance=obj, raw=False, using=using, update_fields=None)
     obj._prepare_related_fields_for_save(operation_name="save")
+    signals.pre_save.send(sender=model, instance=obj, raw=False, using=using, update_fields=None)
     sql, fields, returning, columns, converters = _insert_statement(model, obj, connection)
     params = []
     for field in fields:
         value = field.pre_save(obj, add=True)
-        if hasattr(value, "resolve_expression"):  # an expression: let the ORM compile this one
-            obj.save(using=using, force_insert=True)
-            return obj
+        if hasattr(value, "resolve_expression"):
+            raise ValueError(f"insert() writes plain values; {field.name} is an expression (use save()).")
         params.append(field.get_db_prep_save(value, connection=connection))
-    with connection.cursor() as cursor:
+    with transaction.mark_for_rollback_on_error(using), connection.cursor() as cursor:  # as Model.save_base
         cursor.execute(sql, params)
         if connection.features.can_return_columns_from_insert:
             values = connection.ops.fetch_returned_insert_columns(cursor, ())
