@@ -103,6 +103,10 @@ DATABASES = {
         conn_max_age=600, conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's PostgreSQL backend; the health check skipped for a connection that served a request without a
+    # database error within the last second (coop/core/postgresql/base.py), as connection pools do
+    DATABASES["default"]["ENGINE"] = "coop.core.postgresql"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE transactions make concurrent writers wait for each other instead of failing.
     # WAL: readers never wait for the writer, and a commit is one append to the log (one fsync with

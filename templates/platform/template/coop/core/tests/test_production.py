@@ -82,3 +82,32 @@ def test_first_production_run(tmp_path):
     verified = run(["manage.py", "verify_audit"], env)
     assert verified.returncode == 0 and "Intact" in verified.stdout, verified.stdout + verified.stderr
     assert (tmp_path / "anchor" / "checkpoints.jsonl").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_postgresql_connection_in_steady_use_is_not_checked_before_every_request(monkeypatch):
+    from django.db import connections
+
+    connection = connections["default"]
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    from coop.core.postgresql import base as postgresql
+
+    assert isinstance(connection, postgresql.DatabaseWrapper) and connection.health_check_enabled
+    checks = []
+    usable = connection.is_usable
+    monkeypatch.setattr(connection, "is_usable", lambda: checks.append(1) or usable())
+
+    def request():  # as Django's request_started and request_finished signals do
+        connection.close_if_unusable_or_obsolete()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        connection.close_if_unusable_or_obsolete()
+
+    request()
+    first = len(checks)
+    request()
+    assert len(checks) == first  # it answered moments ago
+    monkeypatch.setattr(postgresql, "HEALTH_CHECK_AFTER", 0.0)
+    request()
+    assert len(checks) == first + 1  # idle longer than that: checked first, as Django does
