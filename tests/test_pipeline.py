@@ -144,3 +144,28 @@ def test_every_pdf_carries_its_file_identifier_and_a_valid_cross_reference(tmp_p
                          allowed_roots=[catalog.root]).read_bytes() == data
     with pytest.raises(Exception, match="cross-reference stream"):
         pdf.with_identifier(data, b"0" * 32)  # already has one: refused, never a second /ID
+
+
+def test_compiled_templates_are_kept_in_the_cache_folder_and_a_broken_entry_is_compiled_again(tmp_path, monkeypatch):
+    import marshal
+
+    from coopkit import render
+
+    monkeypatch.setenv("COOPKIT_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(render, "_COMPILED", {})
+    env = render.markdown_env([tmp_path])
+    assert render.render_string(env, "Hello {{ name }}.", {"name": "Ana"}, "test") == "Hello Ana."
+    stored = list((tmp_path / "cache" / "templates").rglob("*.code"))
+    assert len(stored) == 1
+    render._COMPILED.clear()  # a new process: the code comes from the file
+    stored[0].write_bytes(marshal.dumps(compile("'from the cache'", "<test>", "eval")))
+    with pytest.raises(Exception):  # proves the file is read: this code is not a template's
+        render.render_string(env, "Hello {{ name }}.", {"name": "Bo"}, "test")
+    render._COMPILED.clear()
+    stored[0].write_bytes(b"not marshal data")
+    assert render.render_string(env, "Hello {{ name }}.", {"name": "Bo"}, "test") == "Hello Bo."  # compiled again
+    render._COMPILED.clear()
+    assert render.render_string(env, "Hello {{ name }}.", {"name": "Cy"}, "test") == "Hello Cy."  # the rewritten entry
+    assert render.render_string(render.html_env([tmp_path]), "Hello {{ name }}.", {"name": "<Di>"}, "test") \
+        == "Hello &lt;Di&gt;."
+    assert len(list((tmp_path / "cache" / "templates").rglob("*.code"))) == 2  # other settings, other entry

@@ -72,9 +72,9 @@ class State:
 
 
 def _stats_path(dest: Path) -> Path:
-    root = os.environ.get("COOPKIT_CACHE") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "coopkit")
-    return Path(root) / "render-state" / (hashlib.sha256(str(Path(dest).resolve()).encode()).hexdigest()[:32] + ".json")
+    from .cache import cache_root
+
+    return cache_root() / "render-state" / (hashlib.sha256(str(Path(dest).resolve()).encode()).hexdigest()[:32] + ".json")
 
 
 def _read_json(path: Path) -> Any:

@@ -157,8 +157,39 @@ def _template(env: ImmutableSandboxedEnvironment, source: str) -> Any:
     if code is None:
         if len(_COMPILED) > 4096:  # a long-lived process (cohort worker, web interview): stay bounded
             _COMPILED.clear()
-        code = _COMPILED[key] = env.compile(source)
+        code = _COMPILED[key] = _stored_code(key, lambda: env.compile(source))
     return env.template_class.from_code(env, code, env.make_globals(None), None)
+
+
+def _stored_code(key: tuple, compile_source: Callable[[], Any]) -> Any:
+    """The compiled code for `key` from coopkit's cache folder (cache.py), compiled and stored there on a miss:
+    a new `coopkit` process does not compile again the hundreds of clause and chapter templates the last one
+    compiled. The file name hashes the key (every setting that changes the generated code, and the source)
+    with the versions of Jinja and Python; a file that cannot be read or written is simply compiled again."""
+    import hashlib
+    import marshal
+    import os
+    import sys
+
+    import jinja2
+
+    from .cache import cache_root
+
+    digest = hashlib.sha256(repr((key, jinja2.__version__, sys.version)).encode("utf-8")).hexdigest()
+    path = cache_root() / "templates" / digest[:2] / f"{digest}.code"
+    try:
+        return marshal.loads(path.read_bytes())
+    except (OSError, ValueError, EOFError, TypeError):
+        pass
+    code = compile_source()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+        temporary.write_bytes(marshal.dumps(code))
+        os.replace(temporary, path)
+    except OSError:
+        pass
+    return code
 
 
 def render_string(env: ImmutableSandboxedEnvironment, source: str, context: dict, where: str) -> str:

@@ -23,9 +23,9 @@ _FIXED_DATE = "2000-01-01T00:00:00+00:00"
 
 
 def cache_dir() -> Path:
-    root = os.environ.get("COOPKIT_CACHE") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "coopkit")
-    return Path(root)
+    from .cache import cache_root
+
+    return cache_root()
 
 
 def _git(args: list[str], cwd: Path, date: str = _FIXED_DATE) -> str:
