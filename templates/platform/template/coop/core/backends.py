@@ -12,7 +12,7 @@ user's row in the same statement as the session's: get_user() below then takes t
 request, after the session's data was checked to name the same user) instead of querying again.
 """
 import contextvars
-from functools import lru_cache
+from functools import cache
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
@@ -25,7 +25,7 @@ from .roles import groups_join, remember_group_names
 _read_with_session: contextvars.ContextVar = contextvars.ContextVar("coop_user_read_with_session", default=None)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _groups_join(vendor):
     """The join with the user's groups, for this kind of database (only its quoting differs)."""
     return groups_join("t")

@@ -12,6 +12,7 @@ session's row and the user's row are both read afresh on every request.
 """
 from django.contrib.auth import SESSION_KEY, get_user_model
 from django.contrib.sessions.backends import db
+from django.core.exceptions import ValidationError
 from django.db import connections, router
 from django.utils import timezone
 
@@ -76,7 +77,7 @@ class SessionStore(db.SessionStore):
         quote = connection.ops.quote_name
         try:
             user_pk = users._meta.pk.get_db_prep_value(users._meta.pk.to_python(user_id), connection)
-        except Exception:  # noqa: BLE001 (not an id this user model can have: read the session alone)
+        except (ValidationError, ValueError, TypeError):  # not an id this user model can have: the session alone
             return self._session_data_from_db(), None, db_alias, connection
         with connection.cursor() as cursor:
             cursor.execute(

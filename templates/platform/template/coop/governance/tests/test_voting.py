@@ -180,7 +180,7 @@ def test_concurrent_votes_each_get_their_own_link_in_the_audit_chain(make_member
         try:
             barrier.wait()
             services.cast_vote(member.user, proposal, "for")
-        except Exception as error:  # noqa: BLE001 (reported below)
+        except Exception as error:  # reported below
             errors.append(error)
         finally:
             connection.close()
