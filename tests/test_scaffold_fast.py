@@ -9,7 +9,7 @@ from pathlib import Path
 import copier
 import pytest
 
-from conftest import EXAMPLE
+from conftest import EXAMPLE, ROOT
 from coopkit import api, scaffold
 from coopkit.run import Run
 
@@ -36,14 +36,20 @@ def test_the_installed_copier_has_the_hooks_of_the_fast_first_copy():
 def test_fast_first_copy_writes_what_copier_run_copy_writes(tmp_path, platform_data, monkeypatch):
     repo, tag, data = platform_data
     scaffold._copier_copy(copier, repo, tmp_path / "fast", data, tag, False)
+    stored = set(scaffold.cache_dir().rglob("*.bytecode"))
+    templates = list((ROOT / "templates" / "platform" / "template").rglob("*.jinja"))
+    assert len(stored) == len(templates) > 0  # the template's files, compiled once for the copies to come
+    scaffold._copier_copy(copier, repo, tmp_path / "fast-again", data, tag, False)  # from the stored code
+    assert set(scaffold.cache_dir().rglob("*.bytecode")) == stored
     calls = []
     real_run_copy = copier.run_copy
     monkeypatch.setattr(copier, "run_copy", lambda *a, **k: calls.append(1) or real_run_copy(*a, **k))
     monkeypatch.setattr(scaffold, "_first_copy_worker", lambda: None)
     scaffold._copier_copy(copier, repo, tmp_path / "plain", data, tag, False)
     assert calls == [1]  # the comparison really ran copier's own copy
-    fast, plain = tree(tmp_path / "fast"), tree(tmp_path / "plain")
+    plain = tree(tmp_path / "plain")
     assert len(plain) > 150
-    assert fast.keys() == plain.keys()
-    assert [name for name in plain if fast[name] != plain[name]] == []
+    for fast in (tree(tmp_path / "fast"), tree(tmp_path / "fast-again")):
+        assert fast.keys() == plain.keys()
+        assert [name for name in plain if fast[name] != plain[name]] == []
     assert "Rules of Pedal Power" in (tmp_path / "fast" / ".copier-answers.yml").read_text(encoding="utf-8")

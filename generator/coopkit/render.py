@@ -16,6 +16,7 @@ from typing import Any
 
 import markdown
 from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateError, pass_context, select_autoescape
+from jinja2.bccache import Bucket, BytecodeCache
 from jinja2.ext import Extension
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
@@ -125,6 +126,7 @@ def markdown_env(search_path: list[Path], *, plain: bool = False) -> ImmutableSa
         finalize=(lambda v: "" if v is None else v) if plain else _finalize,
         keep_trailing_newline=True,
         extensions=[StandaloneTags],
+        bytecode_cache=StoredBytecode(),
     )
     env.filters.update(FILTERS)
     return env
@@ -138,6 +140,7 @@ def html_env(search_path: list[Path]) -> ImmutableSandboxedEnvironment:
         autoescape=select_autoescape(["html", "jinja", "j2"], default_for_string=True, default=True),
         trim_blocks=True,
         lstrip_blocks=True,
+        bytecode_cache=StoredBytecode(),
     )
     env.filters.update(FILTERS)
     return env
@@ -150,15 +153,70 @@ def _template(env: ImmutableSandboxedEnvironment, source: str) -> Any:
     """`env.from_string(source)` with the compiled code kept for the process: the same clause and
     chapter sources are rendered for every document and every co-op of a cohort, and compiling is
     most of the cost. The key holds every setting that changes the generated code."""
-    autoescape = env.autoescape(None) if callable(env.autoescape) else env.autoescape
-    key = (type(env), autoescape, env.finalize is not None, env.trim_blocks, env.lstrip_blocks,
-           env.keep_trailing_newline, env.newline_sequence, tuple(sorted(env.extensions)), source)
+    key = (*_settings(env), source)
     code = _COMPILED.get(key)
     if code is None:
         if len(_COMPILED) > 4096:  # a long-lived process (cohort worker, web interview): stay bounded
             _COMPILED.clear()
         code = _COMPILED[key] = _stored_code(key, lambda: env.compile(source))
     return env.template_class.from_code(env, code, env.make_globals(None), None)
+
+
+def _settings(env: Any) -> tuple:
+    """Every setting of `env` that changes the code Jinja generates for a template."""
+    autoescape = env.autoescape(None) if callable(env.autoescape) else env.autoescape
+    return (type(env), autoescape, env.finalize is not None, env.trim_blocks, env.lstrip_blocks,
+            env.keep_trailing_newline, env.newline_sequence, env.block_start_string, env.variable_start_string,
+            env.comment_start_string, env.line_statement_prefix, tuple(sorted(env.extensions)))
+
+
+class StoredBytecode(BytecodeCache):
+    """Jinja's bytecode cache for file templates (layouts, the platform template's files), in coopkit's cache
+    folder. The key is the template's name (not its file's path, which for the platform template is a fresh
+    copy each time) with the environment's settings; Jinja itself discards an entry whose source changed
+    (each entry holds its source's checksum)."""
+
+    def get_bucket(self, environment: Any, name: str, filename: str | None, source: str) -> Bucket:
+        bucket = Bucket(environment, self._key(name, environment), self.get_source_checksum(source))
+        self.load_bytecode(bucket)
+        return bucket
+
+    @staticmethod
+    def _key(name: str, environment: Any) -> str:
+        import hashlib
+        import sys
+
+        import jinja2
+
+        return hashlib.sha256(repr((name, _settings(environment), jinja2.__version__, sys.version)).encode()).hexdigest()
+
+    @staticmethod
+    def _path(key: str) -> Path:
+        from .cache import cache_root
+
+        return cache_root() / "templates" / key[:2] / f"{key}.bytecode"
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        try:
+            bucket.bytecode_from_string(self._path(bucket.key).read_bytes())
+        except Exception:  # unreadable or from another version: compiled again
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        _store(self._path(bucket.key), bucket.bytecode_to_string())
+
+
+def _store(path: Path, data: bytes) -> None:
+    """Write a cache entry through a temporary file and a rename; a cache that cannot be written is skipped."""
+    import os
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+        temporary.write_bytes(data)
+        os.replace(temporary, path)
+    except OSError:
+        pass
 
 
 def _stored_code(key: tuple, compile_source: Callable[[], Any]) -> Any:
@@ -168,7 +226,6 @@ def _stored_code(key: tuple, compile_source: Callable[[], Any]) -> Any:
     with the versions of Jinja and Python; a file that cannot be read or written is simply compiled again."""
     import hashlib
     import marshal
-    import os
     import sys
 
     import jinja2
@@ -182,13 +239,7 @@ def _stored_code(key: tuple, compile_source: Callable[[], Any]) -> Any:
     except (OSError, ValueError, EOFError, TypeError):
         pass
     code = compile_source()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-        temporary.write_bytes(marshal.dumps(code))
-        os.replace(temporary, path)
-    except OSError:
-        pass
+    _store(path, marshal.dumps(code))
     return code
 
 

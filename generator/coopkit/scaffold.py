@@ -159,7 +159,8 @@ def _first_copy_worker() -> Any:
 
     - copier compiles every templated path part and the answers file's name each time it meets
       them (about 1,700 Jinja compilations for the bundled template's 250 files): here each
-      distinct string is compiled once per copy;
+      distinct string is compiled once per copy, and each template file's code is kept in coopkit's cache
+      folder (render.StoredBytecode) for the next copy;
     - after each file copier runs `git config core.fileMode` to keep the executable bit of a file
       *tracked* by git in step (one subprocess per file). The destination of a first copy does not
       exist yet, so none of its files is tracked and copier's own method does nothing: skip it.
@@ -177,7 +178,10 @@ def _first_copy_worker() -> Any:
     class FirstCopyWorker(Worker):
         @cached_property
         def jinja_env(self) -> Any:
+            from .render import StoredBytecode
+
             env = Worker.jinja_env.func(self)  # type: ignore[attr-defined]
+            env.bytecode_cache = StoredBytecode()  # the template's files compiled once, not in every copy
             compile_string, compiled = env.from_string, {}
 
             def from_string(source: Any, globals: Any = None, template_class: Any = None) -> Any:
