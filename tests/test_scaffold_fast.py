@@ -35,6 +35,7 @@ def test_the_installed_copier_has_the_hooks_of_the_fast_first_copy():
 
 def test_fast_first_copy_writes_what_copier_run_copy_writes(tmp_path, platform_data, monkeypatch):
     repo, tag, data = platform_data
+    monkeypatch.setenv("COOPKIT_CACHE", str(tmp_path / "cache"))  # only this test's compiled templates
     scaffold._copier_copy(copier, repo, tmp_path / "fast", data, tag, False)
     stored = set(scaffold.cache_dir().rglob("*.bytecode"))
     templates = list((ROOT / "templates" / "platform" / "template").rglob("*.jinja"))
