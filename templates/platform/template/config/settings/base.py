@@ -107,6 +107,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Django's PostgreSQL backend; the health check skipped for a connection that served a request without a
     # database error within the last second (coop/core/postgresql/base.py), as connection pools do
     DATABASES["default"]["ENGINE"] = "coop.core.postgresql"
+    if os.environ.get("DJANGO_DB_PREPARED_STATEMENTS", "true").lower() != "false":
+        # Parameters bound by the server and a statement run 5 times on a connection prepared (psycopg 3): the
+        # busiest pages' queries are planned once per connection instead of on every request. Set
+        # DJANGO_DB_PREPARED_STATEMENTS=false behind a pooler that cannot keep them (PgBouncer before 1.21 in
+        # transaction mode).
+        DATABASES["default"].setdefault("OPTIONS", {}).update({"server_side_binding": True, "prepare_threshold": 5})
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE transactions make concurrent writers wait for each other instead of failing.
     # WAL: readers never wait for the writer, and a commit is one append to the log (one fsync with
