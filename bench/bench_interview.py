@@ -13,10 +13,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from _results import machine, write_section  # noqa: E402
+from _results import machine, write_section
 
-from coopkit.catalog import Catalog  # noqa: E402
-from coopkit.interview import Interview  # noqa: E402
+from coopkit.catalog import Catalog
+from coopkit.interview import Interview
 
 CASES = [  # (title, typed answers by words in the prompt, founders)
     ("gb worker co-op (registered society), 3 founders", "gb", "delivery", 3),
@@ -51,7 +51,7 @@ def run(jurisdiction: str, sector: str, founders: int) -> dict:
     interview = Interview(Catalog(), interactive=True, use_defaults=False, prompt=prompt, echo=lambda _: None, tty=False)
     interview.run({})
     questions = [p for p in prompts if not p.startswith("Type the number")]
-    typed_count = sum(1 for p, a in zip(prompts, answers) if a and not p.startswith("Type the number"))
+    typed_count = sum(1 for p, a in zip(prompts, answers, strict=False) if a and not p.startswith("Type the number"))
     return {"questions": len(questions), "typed": typed_count, "enter": len(questions) - typed_count,
             "check_ms": statistics.median(seconds[1:]) * 1000}
 

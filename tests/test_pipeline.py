@@ -159,7 +159,7 @@ def test_compiled_templates_are_kept_in_the_cache_folder_and_a_broken_entry_is_c
     assert len(stored) == 1
     render._COMPILED.clear()  # a new process: the code comes from the file
     stored[0].write_bytes(marshal.dumps(compile("'from the cache'", "<test>", "eval")))
-    with pytest.raises(Exception):  # proves the file is read: this code is not a template's
+    with pytest.raises(KeyError, match="name"):  # proves the file is read: this code is not a template's
         render.render_string(env, "Hello {{ name }}.", {"name": "Bo"}, "test")
     render._COMPILED.clear()
     stored[0].write_bytes(b"not marshal data")
