@@ -177,33 +177,32 @@ class StoredBytecode(BytecodeCache):
     (each entry holds its source's checksum)."""
 
     def get_bucket(self, environment: Any, name: str, filename: str | None, source: str) -> Bucket:
-        bucket = Bucket(environment, self._key(name, environment), self.get_source_checksum(source))
+        bucket = Bucket(environment, str(_cache_file((name, *_settings(environment)), "bytecode")),
+                        self.get_source_checksum(source))
         self.load_bytecode(bucket)
         return bucket
 
-    @staticmethod
-    def _key(name: str, environment: Any) -> str:
-        import hashlib
-        import sys
-
-        import jinja2
-
-        return hashlib.sha256(repr((name, _settings(environment), jinja2.__version__, sys.version)).encode()).hexdigest()
-
-    @staticmethod
-    def _path(key: str) -> Path:
-        from .cache import cache_root
-
-        return cache_root() / "templates" / key[:2] / f"{key}.bytecode"
-
     def load_bytecode(self, bucket: Bucket) -> None:
         try:
-            bucket.bytecode_from_string(self._path(bucket.key).read_bytes())
+            bucket.bytecode_from_string(Path(bucket.key).read_bytes())
         except Exception:  # unreadable or from another version: compiled again
             bucket.reset()
 
     def dump_bytecode(self, bucket: Bucket) -> None:
-        _store(self._path(bucket.key), bucket.bytecode_to_string())
+        _store(Path(bucket.key), bucket.bytecode_to_string())
+
+
+def _cache_file(key: tuple, suffix: str) -> Path:
+    """The file in coopkit's cache folder (cache.py) for compiled code of `key`, with Jinja's and Python's versions."""
+    import hashlib
+    import sys
+
+    import jinja2
+
+    from .cache import cache_root
+
+    digest = hashlib.sha256(repr((key, jinja2.__version__, sys.version)).encode("utf-8")).hexdigest()
+    return cache_root() / "templates" / digest[:2] / f"{digest}.{suffix}"
 
 
 def _store(path: Path, data: bytes) -> None:
@@ -224,16 +223,9 @@ def _stored_code(key: tuple, compile_source: Callable[[], Any]) -> Any:
     a new `coopkit` process does not compile again the hundreds of clause and chapter templates the last one
     compiled. The file name hashes the key (every setting that changes the generated code, and the source)
     with the versions of Jinja and Python; a file that cannot be read or written is simply compiled again."""
-    import hashlib
     import marshal
-    import sys
 
-    import jinja2
-
-    from .cache import cache_root
-
-    digest = hashlib.sha256(repr((key, jinja2.__version__, sys.version)).encode("utf-8")).hexdigest()
-    path = cache_root() / "templates" / digest[:2] / f"{digest}.code"
+    path = _cache_file(key, "code")
     try:
         return marshal.loads(path.read_bytes())
     except (OSError, ValueError, EOFError, TypeError):
