@@ -124,6 +124,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE", "timeout": 20,
         "init_command": f"PRAGMA journal_mode=WAL; PRAGMA synchronous={SQLITE_SYNCHRONOUS}",
     })
+    # Django's SQLite backend; writers queue on a lock file (coop/core/sqlite/base.py), woken the moment the one
+    # before them commits, instead of sleeping and polling in SQLite's busy handler
+    DATABASES["default"]["ENGINE"] = "coop.core.sqlite"
 # Sessions in the database, as Django's default, read with one plain SQL query (coop/core/sessions.py).
 SESSION_ENGINE = "coop.core.sessions"
 # Page fragments (proposal list, audit table, navigation) are cached in each worker's memory, keyed

@@ -16,7 +16,7 @@ STORAGES = {
 # The apps' tests assert on English text whatever coop.language is; coop/core/tests/test_i18n.py
 # switches to the co-op's language (and the others shipped in locale/) explicitly.
 LANGUAGE_CODE = "en"
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+if DATABASES["default"]["ENGINE"] == "coop.core.sqlite":
     # A file (not :memory:) so the concurrent-vote test's threads see one database.
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".pytest-db.sqlite3")}
 
