@@ -9,6 +9,11 @@ this worker has read which user a session names, the next read of the session al
 (with membership and groups, as coop/core/backends.py does) in the same statement. The user is handed to the
 login backend only when the session's data, checked and decoded as always, names that same user; the
 session's row and the user's row are both read afresh on every request.
+
+Decoding the stored data (checking its signature, then parsing it) gives the same dictionary for the same
+stored text, so each worker keeps the last decoded ones by their stored text (only data made of plain
+values, which a copy cannot share with the next request): a session read again unchanged is not checked
+and parsed again. Changed data is stored as a new text, decoded afresh.
 """
 from django.contrib.auth import SESSION_KEY, get_user_model
 from django.contrib.sessions.backends import db
@@ -21,6 +26,10 @@ from . import backends
 #: session key → the user id its data named when this worker last read it (bounded: cleared when full)
 _USER_OF: dict = {}
 USERS_KEPT = 20000
+#: stored (signed) session data → the dictionary it decodes to, for data of plain values (bounded as _USER_OF)
+_DECODED: dict = {}
+DECODED_KEPT = 20000
+_PLAIN = (str, int, float, bool, type(None))
 
 
 class SessionStore(db.SessionStore):
@@ -55,7 +64,7 @@ class SessionStore(db.SessionStore):
             found = None
         else:
             stored, found, db_alias, connection = self._session_data_and_user(key, user_id)
-        data = {} if stored is None else self.decode(stored)
+        data = {} if stored is None else self._decoded(stored)
         named = data.get(SESSION_KEY)
         if found is not None and named == user_id:
             backends.keep_read_user(user_id, backends.user_from_rows(found, db_alias, connection))
@@ -66,6 +75,18 @@ class SessionStore(db.SessionStore):
                 if len(_USER_OF) >= USERS_KEPT:
                     _USER_OF.clear()
                 _USER_OF[key] = named
+        return data
+
+    def _decoded(self, stored):
+        """self.decode(stored), a copy of the dictionary this worker decoded from the same stored text if any."""
+        known = _DECODED.get(stored)
+        if known is not None:
+            return dict(known)
+        data = self.decode(stored)
+        if data and all(type(value) in _PLAIN for value in data.values()):
+            if len(_DECODED) >= DECODED_KEPT:
+                _DECODED.clear()
+            _DECODED[stored] = dict(data)
         return data
 
     def _session_data_and_user(self, key, user_id):

@@ -401,3 +401,56 @@ def test_a_session_and_its_user_are_read_in_one_statement_and_stay_current(make_
     changed.set_password("another-long-pass-phrase")
     changed.save()
     assert client.get(reverse("governance:proposals")).status_code == 302
+
+
+def test_a_session_read_again_unchanged_is_not_decoded_again_and_changes_are_seen(make_member, client, monkeypatch):
+    from django.contrib.auth import SESSION_KEY
+    from django.contrib.sessions.models import Session
+
+    from coop.core import sessions
+
+    member = make_member()
+    client.force_login(member.user)
+    key = client.cookies["sessionid"].value
+    page(client, "governance:proposals")
+    decoded = []
+    decode = sessions.SessionStore.decode
+    monkeypatch.setattr(sessions.SessionStore, "decode", lambda self, data: decoded.append(data) or decode(self, data))
+    store = sessions.SessionStore(key)
+    assert store[SESSION_KEY] == str(member.user.pk) and decoded == []  # this worker decoded that text before
+    store["note"] = "kept"  # changed: stored as a new text
+    store.save()
+    again = sessions.SessionStore(key)
+    assert again["note"] == "kept" and len(decoded) == 1
+    again["note"] = "changed in this request only"  # a copy: the next read is not affected
+    assert sessions.SessionStore(key)["note"] == "kept" and len(decoded) == 1
+    # a tampered stored text is checked as always (and not taken for the text it was made from)
+    stored = Session.objects.get(session_key=key).session_data
+    Session.objects.filter(session_key=key).update(session_data=stored[:-2] + ("AA" if stored[-2:] != "AA" else "BB"))
+    assert SESSION_KEY not in sessions.SessionStore(key).load()
+    # data holding more than plain values (a list) is decoded each time: a copy would share the list
+    store = sessions.SessionStore(key)
+    store.update({"note": ["a"], SESSION_KEY: str(member.user.pk)})
+    store.save()
+    before = len(decoded)
+    sessions.SessionStore(key).load()
+    sessions.SessionStore(key).load()
+    assert len(decoded) == before + 2
+
+
+def test_on_postgresql_an_append_takes_the_chain_lock_and_reads_the_head_in_one_round_trip(board):
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    from django.db import transaction
+
+    with transaction.atomic():
+        head = audit.AuditEntry.objects.order_by("-seq").first()
+        with counted() as statements:
+            entry = audit.record("test.locked", board.user, note="one round trip")
+        assert [sql for sql in statements if "core_auditentry" in sql and "pg_advisory_xact_lock" in sql], statements
+        assert not [sql for sql in statements if "pg_advisory_xact_lock" in sql and "core_auditentry" not in sql]
+        with connection.cursor() as cursor:  # held until the transaction ends
+            cursor.execute("SELECT objid FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid() AND granted")
+            assert cursor.fetchall()
+    assert entry.seq == head.seq + 1 and entry.prev_hash == head.hash
+    assert audit.verify_chain()
