@@ -118,11 +118,20 @@ def ref_of(obj):
     return f"{obj._meta.label_lower}:{obj.pk}"
 
 
-def _chain_head():
+def _chain_head(lock=False):
     """(seq, hash) of the newest entry, or (0, GENESIS). Plain SQL: it is read inside every write's transaction
-    (while SQLite holds its write lock), where the ORM's query building would keep other writers waiting."""
+    (while SQLite holds its write lock), where the ORM's query building would keep other writers waiting.
+
+    lock=True (PostgreSQL): the transaction's advisory lock on the chain is taken first, in the same round trip
+    (two statements in one simple query; in READ COMMITTED each statement reads its own snapshot, so the head is
+    read once the lock is held, as with two round trips)."""
+    head = f"SELECT seq, hash FROM {connection.ops.quote_name(AuditEntry._meta.db_table)} ORDER BY seq DESC LIMIT 1"
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT seq, hash FROM {connection.ops.quote_name(AuditEntry._meta.db_table)} ORDER BY seq DESC LIMIT 1")
+        if lock:
+            cursor.execute(f"SELECT pg_advisory_xact_lock({int(CHAIN_LOCK)}); {head}")  # no parameters: one simple query
+            cursor.nextset()
+        else:
+            cursor.execute(head)
         row = cursor.fetchone()
     return tuple(row) if row else (0, GENESIS)
 
@@ -146,10 +155,7 @@ def record(action, actor=None, obj=None, *, read_back=True, **payload):
     for _attempt in range(8):
         try:
             with transaction.atomic(savepoint=not turns):
-                if turns and connection.vendor == "postgresql":
-                    with connection.cursor() as cursor:
-                        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK])
-                last_seq, last_hash = _chain_head()
+                last_seq, last_hash = _chain_head(lock=turns and connection.vendor == "postgresql")
                 entry = AuditEntry(
                     seq=last_seq + 1,
                     created_at=timezone.now(),
