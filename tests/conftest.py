@@ -33,10 +33,18 @@ def catalog():
     return Catalog()
 
 
+def script_env(env: dict | None = None) -> dict:
+    """The environment for a coopkit process: this one's, plus `env`. Python may keep the bytecode it
+    compiles (an installed package has it; a shell with PYTHONDONTWRITEBYTECODE set would otherwise
+    make every run compile coopkit's modules again, about a quarter of a second each time)."""
+    base = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    return {**base, **(env or {})}
+
+
 def run_coopkit(*args: str, cwd: Path | None = None, input: str | None = None, env: dict | None = None):
     """Run the installed console script, as a founder would."""
     return subprocess.run([str(COOPKIT), *args], cwd=cwd, input=input, capture_output=True, text=True,
-                          env={**os.environ, **(env or {})}, timeout=600)
+                          env=script_env(env), timeout=600)
 
 
 def write_profile(path: Path, text: str) -> Path:

@@ -3,9 +3,9 @@ and print their clause headings; Word styles, real clause numbering and page fie
 the bytes are the same on every run. Needs Debian's libreoffice-writer-nogui (`soffice`) and
 poppler-utils (`pdftotext`).
 
-LibreOffice takes a second or two per call, so each form converts its rules documents (the document
-kind whose clauses the statute governs) in one call; the agreements and minutes share the same code
-path and are converted for one form (gb) and in the CLI test."""
+LibreOffice takes a second or two to start, so every form's rules documents (the document kind whose
+clauses the statute governs) are converted in one call for the whole module; the agreements and minutes
+share the same code path and are converted for one form (gb) and in the CLI test."""
 from __future__ import annotations
 
 import re
@@ -61,17 +61,36 @@ def paragraphs(document_xml: str) -> list[tuple[str, str, str | None]]:
     return out
 
 
+@pytest.fixture(scope="module")
+def converted(tmp_path_factory):
+    """Every form's rules documents as Word files, all converted to PDF by one LibreOffice call:
+    {(jid, fid): (context, [(document, docx, pdf)])}."""
+    root = tmp_path_factory.mktemp("docx-forms")
+    forms, inbox = {}, root / "all"
+    inbox.mkdir()
+    for jid, fid in FORMS:
+        profile = valid_profile(CATALOG, jid, fid)
+        context = {**template_context(profile, CATALOG), "build": "review"}
+        docs = [d for d in render_documents(profile, CATALOG, context) if d.spec.kind == "rules"]
+        if jid == "gb":
+            docs = render_documents(profile, CATALOG, context)  # every kind of document, once
+        written = write_documents(docs, root / f"{jid}-{fid}", CATALOG, context, formats=("docx",))
+        assert [p.suffix for p in written] == [".docx"] * len(docs)
+        # one folder for the conversion: LibreOffice names each PDF after its file
+        named = [inbox / f"{jid}--{fid}--{p.name}" for p in written]
+        for source, target in zip(written, named, strict=True):
+            shutil.copyfile(source, target)
+        forms[jid, fid] = (context, docs, written, named)
+    pdfs = dict(zip([n for *_, named in forms.values() for n in named],
+                    soffice_pdf([n for *_, named in forms.values() for n in named], root / "lo"), strict=True))
+    return {key: (context, [(d, w, pdfs[n]) for d, w, n in zip(docs, written, named, strict=True)])
+            for key, (context, docs, written, named) in forms.items()}
+
+
 @pytest.mark.parametrize(("jid", "fid"), FORMS, ids=["-".join(f) for f in FORMS])
-def test_every_form_s_rules_docx_opens_in_libreoffice_with_its_clauses(jid, fid, tmp_path):
-    profile = valid_profile(CATALOG, jid, fid)
-    context = {**template_context(profile, CATALOG), "build": "review"}
-    docs = [d for d in render_documents(profile, CATALOG, context) if d.spec.kind == "rules"]
-    if jid == "gb":
-        docs = render_documents(profile, CATALOG, context)  # every kind of document, once
-    written = write_documents(docs, tmp_path, CATALOG, context, formats=("docx",))
-    assert [p.suffix for p in written] == [".docx"] * len(docs)
-    pdfs = soffice_pdf(written, tmp_path / "lo")
-    for doc, docx, pdf in zip(docs, written, pdfs, strict=True):
+def test_every_form_s_rules_docx_opens_in_libreoffice_with_its_clauses(jid, fid, converted):
+    context, files = converted[jid, fid]
+    for doc, docx, pdf in files:
         text = " ".join(pdf_text(pdf).split())
         strings = load_strings(CATALOG, doc.language)
         # Word's numbering prints the numbers; the heading text holds only the title

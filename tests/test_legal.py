@@ -1,5 +1,6 @@
 """Every legal form in the catalog, for every co-op type it allows and two sectors, in both builds:
-renders with nothing left unrendered, covers every statutory matter, and passes `check`."""
+renders with nothing left unrendered, covers every statutory matter, reads clean to the lawyer's
+linter (official language and English translation), and passes `check`."""
 from __future__ import annotations
 
 import shutil
@@ -12,6 +13,7 @@ from coopkit import profile as P
 from coopkit.catalog import Catalog
 from coopkit.context import template_context
 from coopkit.documents import render_documents, write_documents
+from coopkit.lint import lint_documents
 
 CATALOG = Catalog()
 FORMS = [(j.id, f.id) for j in CATALOG.jurisdictions.values() for f in j.forms]
@@ -50,6 +52,10 @@ def test_every_form_renders_both_builds_and_passes_check(jid, fid, coop_type, se
         context = {**template_context(profile, CATALOG), "build": build}
         docs = render_documents(profile, CATALOG, context, build=build)
         assert {d.spec.id for d in docs} == set(form.documents)
+        assert {d.language for d in docs} >= {profile.language or "en", "en"}
+        # the lawyer's linter reads every document (rules, agreements, minutes, filings) in both languages
+        findings = lint_documents(docs, profile, CATALOG)
+        assert findings == [], "\n".join(str(f.as_problem()) for f in findings)
         for doc in docs:
             assert "{{" not in doc.markdown and "{%" not in doc.markdown, doc.filename
             assert "Test Platform" in doc.markdown

@@ -8,13 +8,14 @@ Numbers are computed once the `when` conditions have dropped what does not apply
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from ._yaml import read_yaml_file
+from ._yaml import cached_yaml, read_yaml_file
 from .catalog import Catalog, Jurisdiction, LegalForm
 from .errors import DataError
 from .render import Markup, markdown_env, md_escape, render_string, respell, split_front_matter
@@ -89,11 +90,19 @@ def clause_dirs(catalog: Catalog, jurisdiction: Jurisdiction, language: str, ove
     return [d for d in dirs if d.is_dir()]
 
 
+@functools.lru_cache(maxsize=4096)
+def _clause_file(path: Path, mtime_ns: int, size: int) -> tuple[dict, str]:
+    """A clause file's front matter and body, parsed once per version of the file (a document renders
+    about a hundred clauses; a cohort or a test run renders the same files again and again)."""
+    return split_front_matter(path.read_text(encoding="utf-8"), str(path))
+
+
 def load_clause(dirs: list[Path], clause_id: str, document: str) -> Clause:
     for folder in dirs:
         path = folder / f"{clause_id}.md"
         if path.is_file():
-            meta, body = split_front_matter(path.read_text(encoding="utf-8"), str(path))
+            stat = path.stat()
+            meta, body = _clause_file(path, stat.st_mtime_ns, stat.st_size)
             if meta.get("id") != clause_id:
                 raise DataError(f"{path}: front matter id {meta.get('id')!r} must equal the file name {clause_id!r}.")
             unknown = set(meta) - {"id", "title", "covers", "when", "note"}
@@ -113,7 +122,7 @@ def load_terms(dirs: list[Path]) -> dict[str, dict]:
     for folder in reversed(dirs):  # shared first, specific last wins
         path = folder / "_terms.yml"
         if path.is_file():
-            terms.update(read_yaml_file(path))
+            terms.update(cached_yaml(path))
     return terms
 
 
@@ -290,7 +299,7 @@ def document_locale(jurisdiction: Jurisdiction, language: str) -> str:
 def load_spelling(catalog: Catalog, language: str, locale: str) -> dict[str, str]:
     """Word respellings for this locale (legal/clauses/<language>/_spelling.yml), e.g. British → American."""
     path = catalog.legal / "clauses" / language.split("-")[0] / "_spelling.yml"
-    return {str(k).lower(): str(v) for k, v in (read_yaml_file(path).get(locale) or {}).items()} \
+    return {str(k).lower(): str(v) for k, v in (cached_yaml(path).get(locale) or {}).items()} \
         if path.is_file() else {}
 
 
@@ -324,11 +333,11 @@ def _title(titles: dict[str, str], language: str, where: str) -> str:
 def load_strings(catalog: Catalog, language: str) -> dict[str, str]:
     """The words the engine and the layout print themselves ("Article", "Page", the notices...),
     from `legal/clauses/<language>/_strings.yml`, falling back to English key by key."""
-    strings = dict(read_yaml_file(catalog.legal / "clauses" / "en" / "_strings.yml"))
+    strings = dict(cached_yaml(catalog.legal / "clauses" / "en" / "_strings.yml"))
     for key in (language.split("-")[0], language):
         path = catalog.legal / "clauses" / key / "_strings.yml"
         if key != "en" and path.is_file():
-            strings.update(read_yaml_file(path))
+            strings.update(cached_yaml(path))
     return strings
 
 
