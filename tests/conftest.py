@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -24,6 +25,26 @@ def _isolated_cache(tmp_path_factory):
         os.environ.pop("COOPKIT_CACHE", None)
     else:
         os.environ["COOPKIT_CACHE"] = old
+
+
+@pytest.fixture(scope="session")
+def example_coop(tmp_path_factory, worker_id) -> tuple[Path, str]:
+    """The example co-op as `coopkit new --answers examples/pedal-power.yml DEST` writes it, and what the
+    command printed: made once per test run, by the first test worker that asks (the others wait for it).
+    Tests read it; a test that changes files works on a copy (`shutil.copytree(..., symlinks=True)`)."""
+    import fcntl
+
+    shared = tmp_path_factory.getbasetemp() if worker_id == "master" else tmp_path_factory.getbasetemp().parent
+    dest, printed = shared / "example-coop" / "coop", shared / "example-coop" / "stdout.txt"
+    with open(shared / "example-coop.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not printed.is_file():
+            shutil.rmtree(dest.parent, ignore_errors=True)  # what a worker that failed here left
+            dest.parent.mkdir()
+            result = run_coopkit("new", "--answers", str(EXAMPLE), str(dest))
+            assert result.returncode == 0, result.stderr
+            printed.write_text(result.stdout, encoding="utf-8")
+    return dest, printed.read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="session")

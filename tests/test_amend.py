@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLE, pdf_text, run_coopkit
+from conftest import pdf_text, run_coopkit
 from coopkit.amend import block_texts, word_diff
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -18,13 +18,11 @@ DATE = "2027-01-15"
 
 
 @pytest.fixture(scope="module")
-def coop(tmp_path_factory) -> Path:
+def coop(example_coop) -> Path:
     """A co-op folder as `coopkit new` writes it (made once; each test works on a copy)."""
-    root = tmp_path_factory.mktemp("amend")
-    done = run_coopkit("new", "--answers", str(EXAMPLE), str(root / "coop"))
-    assert done.returncode == 0, done.stderr
-    assert (root / "coop" / "legal" / ".profile.yml").is_file(), "new records the profile the documents come from"
-    return root / "coop"
+    made, _ = example_coop
+    assert (made / "legal" / ".profile.yml").is_file(), "new records the profile the documents come from"
+    return made
 
 
 def copy_of(coop: Path, tmp_path: Path) -> Path:

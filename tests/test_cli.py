@@ -26,16 +26,14 @@ def leftovers(folder: Path) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def example(tmp_path_factory):
-    out = tmp_path_factory.mktemp("example") / "coop"
-    result = run_coopkit("new", "--answers", str(EXAMPLE), str(out))
-    assert result.returncode == 0, result.stderr
-    return out, result
+def example(example_coop):
+    """The example co-op (made once per test run, see conftest) and what `coopkit new` printed."""
+    return example_coop
 
 
 def test_new_writes_the_whole_tree(example):
-    out, result = example
-    assert "Wrote" in result.stdout
+    out, printed = example
+    assert f"Wrote {out}/" in printed and "Next: read" in printed
     for rel in ("coop.yml", "README.md", "manifest.json", "platform/.copier-answers.yml",
                 "platform/governance/governance.yml", "legal/rules.md", "legal/rules.html", "legal/rules.pdf",
                 "legal/founding-minutes.pdf", "legal/membership-agreement-worker.pdf",
