@@ -7,6 +7,9 @@
    handbook.html handbook.pdf` would, with coopkit's bundled fonts). Goal: ≤ 1.3×.
 2. `coopkit render` with nothing changed, wall time of the whole command. Goal: ≤ 0.3 s.
 3. `coopkit cohort` of N co-ops against N `coopkit new` one after another. Goal: ≥ 1.8× faster.
+   Beside the wall times, the CPU seconds each side used (its processes' user + system time): a cohort
+   on C cores cannot take less than its CPU seconds ÷ C, which bounds the speed-up any scheduling of
+   the same work could reach.
 
 Every figure is the wall time of a real command in a fresh process (`python -m coopkit.cli`), the
 median of --runs runs where it is cheap enough (1 and 3 ... the cohort once). The machine's other
@@ -83,21 +86,31 @@ def bench_noop(dest: Path, runs: int) -> list[float]:
     return [coopkit("render", str(dest)) for _ in range(runs)]
 
 
-def bench_cohort(tmp: Path, count: int) -> tuple[float, float]:
+def children_cpu() -> float:
+    """CPU seconds (user + system) of every finished child process so far, their own children included
+    (a `coopkit new` waits for its PDF workers and git, so their time is in it)."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def bench_cohort(tmp: Path, count: int) -> tuple[float, float, float, float]:
+    """Wall time and CPU seconds of N `coopkit new` one after another, then of `coopkit cohort` of the same N."""
     profiles = tmp / "profiles"
     profiles.mkdir()
     text = EXAMPLE.read_text(encoding="utf-8")
     for i in range(count):
         (profiles / f"coop-{i:02}.yml").write_text(text.replace("name: Pedal Power Couriers",
                                                                 f"name: Pedal Power Couriers {i + 1}"), encoding="utf-8")
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), children_cpu()
     for path in sorted(profiles.iterdir()):
         coopkit("new", "--answers", str(path), str(tmp / "sequential" / path.stem))
-    sequential = time.perf_counter() - start
+    sequential, sequential_cpu = time.perf_counter() - start, children_cpu() - cpu
     (tmp / "cohort.yml").write_text("name: Benchmark cohort\nprofiles: profiles\noutput: cohort\n", encoding="utf-8")
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), children_cpu()
     coopkit("cohort", str(tmp / "cohort.yml"))
-    return sequential, time.perf_counter() - start
+    return sequential, time.perf_counter() - start, sequential_cpu, children_cpu() - cpu
 
 
 def main() -> None:
@@ -128,11 +141,17 @@ def main() -> None:
         f"{'yes' if noop_s <= 0.3 else 'NO'} |",
     ]
     if cohort:
-        sequential, parallel = cohort
+        sequential, parallel, sequential_cpu, parallel_cpu = cohort
+        cores = os.cpu_count() or 1
         rows += [
             f"| {args.cohort} × `coopkit new`, one after another | {sequential:.1f} s | | |",
             f"| `coopkit cohort` of the same {args.cohort} | {parallel:.1f} s | | |",
             f"| speed-up | {sequential / parallel:.2f}× | ≥ 1.8× | {'yes' if sequential / parallel >= 1.8 else 'NO'} |",
+            f"| CPU seconds: one after another / cohort | {sequential_cpu:.0f} s / {parallel_cpu:.0f} s | | |",
+            f"| cores kept busy: one after another / cohort | {sequential_cpu / sequential:.2f} / "
+            f"{parallel_cpu / parallel:.2f} of {cores} | | |",
+            f"| ceiling of the speed-up with the cohort's CPU seconds on {cores} cores "
+            f"(one after another ÷ (cohort CPU ÷ {cores})) | {sequential / (parallel_cpu / cores):.2f}× | | |",
         ]
     body = (f"Run {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC on {machine()}; load average "
             f"{load_before[0]:.1f} before, {load_after[0]:.1f} after (other work on the machine slows every figure).\n\n"
