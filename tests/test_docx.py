@@ -201,3 +201,24 @@ def test_cli_format_docx_writes_only_word_files_and_the_handbook_docx_opens(tmp_
     assert f"1 {chapters[0][0]}" in text and f"2 {chapters[1][0]}" in text
     bad = run_coopkit("legal", "--answers", str(EXAMPLE), "-o", str(tmp_path / "x"), "--format", "odt")
     assert bad.returncode == 2 and "odt" in bad.stderr
+
+
+@pytest.mark.parametrize("text", ["plain", " edge spaces ", "a\ttab", "a\rreturn"])
+@pytest.mark.parametrize("bold, italic, mono", [(False, False, False), (True, False, False), (True, True, True)])
+def test_runs_are_the_xml_python_docx_writes(text, bold, italic, mono):
+    """The writer builds runs with the element tree for speed; each is the XML python-docx's add_run writes."""
+    from docx import Document as new_document
+    from lxml import etree
+
+    from coopkit.wordprocessing import _BodyWriter
+
+    expected, built = new_document().add_paragraph(), new_document().add_paragraph()
+    run = expected.add_run(text)
+    if bold:
+        run.bold = True
+    if italic:
+        run.italic = True
+    if mono:
+        run.font.name = "DejaVu Sans Mono"
+    _BodyWriter._run(built, text, bold, italic, mono)
+    assert etree.tostring(built._p) == etree.tostring(expected._p)

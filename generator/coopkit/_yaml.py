@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -82,13 +83,19 @@ def read_yaml_file(path: Path, *, want_mapping: bool = True) -> Any:
     return data
 
 
-def cached_yaml(path: Path) -> Any:
-    """`read_yaml_file`, once per process (and again when the file changes): the handbook reads the same
-    few data files for every co-op of a cohort. Callers never change what they get."""
+def cached_read(path: Path, read: Callable[[Path], Any]) -> Any:
+    """`read(path)`, once per process and version of the file (its modification time and size): a cohort,
+    `check` and the handbook read the same data files for every document and co-op. Callers never change
+    what they get."""
     stat = path.stat()
-    return _cached_yaml(str(path), stat.st_mtime_ns, stat.st_size)
+    return _cached_read(read, str(path), stat.st_mtime_ns, stat.st_size)
 
 
-@functools.lru_cache(maxsize=256)
-def _cached_yaml(path: str, mtime_ns: int, size: int) -> Any:
-    return read_yaml_file(Path(path))
+@functools.lru_cache(maxsize=4096)
+def _cached_read(read: Callable[[Path], Any], path: str, mtime_ns: int, size: int) -> Any:
+    return read(Path(path))
+
+
+def cached_yaml(path: Path) -> Any:
+    """`read_yaml_file`, through `cached_read`."""
+    return cached_read(path, read_yaml_file)

@@ -8,14 +8,13 @@ Numbers are computed once the `when` conditions have dropped what does not apply
 """
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from ._yaml import cached_yaml, read_yaml_file
+from ._yaml import cached_read, cached_yaml, read_yaml_file
 from .catalog import Catalog, Jurisdiction, LegalForm
 from .errors import DataError
 from .render import Markup, markdown_env, md_escape, render_string, respell, split_front_matter
@@ -90,10 +89,8 @@ def clause_dirs(catalog: Catalog, jurisdiction: Jurisdiction, language: str, ove
     return [d for d in dirs if d.is_dir()]
 
 
-@functools.lru_cache(maxsize=4096)
-def _clause_file(path: Path, mtime_ns: int, size: int) -> tuple[dict, str]:
-    """A clause file's front matter and body, parsed once per version of the file (a document renders
-    about a hundred clauses; a cohort or a test run renders the same files again and again)."""
+def _clause_file(path: Path) -> tuple[dict, str]:
+    """A clause file's front matter and body."""
     return split_front_matter(path.read_text(encoding="utf-8"), str(path))
 
 
@@ -101,8 +98,7 @@ def load_clause(dirs: list[Path], clause_id: str, document: str) -> Clause:
     for folder in dirs:
         path = folder / f"{clause_id}.md"
         if path.is_file():
-            stat = path.stat()
-            meta, body = _clause_file(path, stat.st_mtime_ns, stat.st_size)
+            meta, body = cached_read(path, _clause_file)  # about a hundred clauses a document, read once each
             if meta.get("id") != clause_id:
                 raise DataError(f"{path}: front matter id {meta.get('id')!r} must equal the file name {clause_id!r}.")
             unknown = set(meta) - {"id", "title", "covers", "when", "note"}

@@ -417,20 +417,11 @@ class _BodyWriter:
     @staticmethod
     def _run(paragraph: Paragraph, text: str, bold: bool, italic: bool, mono: bool) -> None:
         """A run of `text` at the end of `paragraph`, as python-docx's `add_run` and its bold, italic and
-        font name setters make it (`<w:rPr>` with rFonts, b, i in the schema's order, then `<w:t>`), built
-        with the element tree: python-docx reads the text character by character and finds each
-        property's place with an XPath query (about a third of writing a Word file)."""
+        font name setters make it (`<w:rPr>` with rFonts, b, i in the schema's order, then the text), built
+        with the element tree: python-docx finds each property's place with an XPath query and reads the
+        text character by character (about a third of writing a Word file)."""
         text = re.sub(r"\s*\n\s*", " ", text)
         if not text:
-            return
-        if "\t" in text or "\r" in text:  # python-docx turns these into <w:tab/> and <w:br/>
-            run = paragraph.add_run(text)
-            if bold:  # a new run has no formatting: only what is on needs setting
-                run.bold = True
-            if italic:
-                run.italic = True
-            if mono:
-                run.font.name = "DejaVu Sans Mono"
             return
         r = OxmlElement("w:r")
         if bold or italic or mono:
@@ -445,11 +436,10 @@ class _BodyWriter:
             if italic:
                 properties.append(OxmlElement("w:i"))
             r.append(properties)
-        t = OxmlElement("w:t")
-        t.text = text
-        if len(text.strip()) < len(text):
-            t.set(qn("xml:space"), "preserve")
-        r.append(t)
+        if "\t" in text or "\r" in text:
+            r.text = text  # python-docx's reader: tabs and returns become <w:tab/> and <w:br/>
+        else:
+            r.add_t(text)  # one <w:t>, keeping its edge spaces
         paragraph._p.append(r)
 
 
