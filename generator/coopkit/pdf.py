@@ -214,10 +214,25 @@ class PdfPool:
         finally:
             self._futures.clear()
 
-    def close(self) -> None:
-        if self._executor is not None:
-            self._executor.shutdown(wait=True, cancel_futures=True)
-            self._executor = None
+    def close(self, abort: bool = False) -> None:
+        """Wait for the workers to finish, or with `abort` (Ctrl-C, an error: the run is being thrown
+        away) stop them at once instead of letting them finish PDFs nobody will keep."""
+        executor, self._executor = self._executor, None
+        if executor is None:
+            return
+        if abort:
+            self._futures.clear()
+            # ProcessPoolExecutor has no public way to stop a running job before Python 3.14
+            # (terminate_workers); its worker processes are signalled here instead.
+            processes = list((getattr(executor, "_processes", None) or {}).values())
+            executor.shutdown(wait=False, cancel_futures=True)
+            for process in processes:
+                if process.is_alive():
+                    process.terminate()
+            for process in processes:
+                process.join(timeout=5)
+        else:
+            executor.shutdown(wait=True, cancel_futures=True)
 
 
 @contextmanager
@@ -225,5 +240,7 @@ def pdf_pool(workers: int | None = None, stylesheets: tuple[tuple[Path, ...], ..
     pool = PdfPool(workers=workers if workers is not None else workers_for(os.cpu_count() or 1), stylesheets=stylesheets)
     try:
         yield pool
-    finally:
-        pool.close()
+    except BaseException:
+        pool.close(abort=True)
+        raise
+    pool.close()
