@@ -15,9 +15,13 @@ COOPKIT = Path(sys.executable).with_name("coopkit")
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _isolated_cache(tmp_path_factory):
-    """coopkit keeps the platform template repository in a cache; tests use their own."""
-    cache = tmp_path_factory.mktemp("coopkit-cache")
+def _isolated_cache(tmp_path_factory, worker_id):
+    """coopkit keeps the platform template repository in a cache; tests use their own, one for the whole
+    test run (every xdist worker shares it, as concurrent coopkit processes share a user's cache), so a
+    co-op made by one worker has the bytes another worker makes (copier records the template's path)."""
+    base = tmp_path_factory.getbasetemp()
+    cache = (base if worker_id == "master" else base.parent) / "coopkit-cache"
+    cache.mkdir(exist_ok=True)
     old = os.environ.get("COOPKIT_CACHE")
     os.environ["COOPKIT_CACHE"] = str(cache)
     yield cache

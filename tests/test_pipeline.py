@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -70,10 +72,39 @@ def test_a_changed_board_size_rerenders_only_the_documents_that_use_it(coop):
     assert re.search(r"\b(4|four)\b[^.]*director", " ".join(pdf_text(coop / "legal/rules.pdf").split()), re.I)
     # copier is given the profile, so the platform is updated (and committed) for the new answer
     assert report["platform"] == "updated"
+    # and the manifest still says where the platform came from, as `new` wrote it
+    assert json.loads((coop / "manifest.json").read_text())["templates"]["platform"]["template"] == "bundled"
 
     again: dict = {}
     api.render(coop, report=again)
     assert again["ran"] == [] and snapshot(coop) == after
+
+
+def test_a_copied_folder_renders_nothing_until_a_file_differs_from_the_manifest(example_coop, tmp_path):
+    """A co-op folder copied, moved, cloned or unzipped keeps its files but not their modification times
+    (kept in this machine's cache for the old path): their bytes, checked against manifest.json, decide."""
+    from coopkit import api
+
+    made, _ = example_coop
+    copy = tmp_path / "copied"
+    shutil.copytree(made, copy, symlinks=True)
+    for path in copy.rglob("*"):  # as a git clone or an unzip leaves them: every file newer than the manifest says
+        if path.is_file() and not path.is_symlink():
+            path.touch()
+    before = snapshot(copy)
+    report: dict = {}
+    api.render(copy, report=report)
+    assert report["ran"] == [] and report["written"] == [] and report["platform"] == "unchanged"
+    assert snapshot(copy) == before
+
+    rules = copy / "legal" / "rules.md"
+    rules.write_text(rules.read_text(encoding="utf-8") + "\nA sentence the founders added by hand.\n", encoding="utf-8")
+    other = shutil.copytree(copy, tmp_path / "again", symlinks=True)
+    again: dict = {}
+    api.render(other, report=again)
+    assert again["ran"] == ["legal/rules.en"], again["ran"]
+    assert "added by hand" not in (other / "legal" / "rules.md").read_text(encoding="utf-8")
+    assert (other / "legal" / "rules.md").read_bytes() == (made / "legal" / "rules.md").read_bytes()
 
 
 def test_a_deleted_output_is_written_again(coop):

@@ -54,3 +54,26 @@ def test_fast_first_copy_writes_what_copier_run_copy_writes(tmp_path, platform_d
         assert fast.keys() == plain.keys()
         assert [name for name in plain if fast[name] != plain[name]] == []
     assert "Rules of Pedal Power" in (tmp_path / "fast" / ".copier-answers.yml").read_text(encoding="utf-8")
+
+
+def _make_template_repo(_: int) -> tuple[str, str]:
+    from coopkit.catalog import Catalog
+
+    repo, tag = scaffold.bundled_template_repo(Catalog().templates / "platform")
+    return str(repo), tag
+
+
+def test_processes_that_share_a_fresh_cache_make_the_template_repository_once(tmp_path, monkeypatch):
+    """Two `coopkit new` at once (or the web interview serving two founders) on a user's empty cache: both
+    get the same tagged repository, and neither fails on the other's half-made one."""
+    import multiprocessing
+    import subprocess
+
+    monkeypatch.setenv("COOPKIT_CACHE", str(tmp_path / "cache"))
+    with multiprocessing.get_context("fork").Pool(4) as pool:
+        made = pool.map(_make_template_repo, range(8))
+    assert len(set(made)) == 1
+    repo, tag = made[0]
+    tags = subprocess.run(["git", "tag", "--list"], cwd=repo, capture_output=True, text=True, check=True).stdout.split()
+    assert tags == [tag]
+    assert subprocess.run(["git", "status", "--porcelain"], cwd=repo, capture_output=True, text=True).stdout == ""

@@ -40,17 +40,21 @@ class State:
     def load(cls, dest: Path) -> State:
         path = dest / STATE_FILE
         try:
-            raw = json.loads(path.read_text(encoding="utf-8")).get(STATE_KEY)
+            manifest = json.loads(path.read_text(encoding="utf-8"))
+            raw = manifest.get(STATE_KEY)
         except (OSError, ValueError, AttributeError):
             return cls()
         if not isinstance(raw, dict) or raw.get("version") != STATE_VERSION:
             return cls()
         seen = _read_json(_stats_path(dest))  # modification times: a cache outside DEST (DEST's bytes stay the same)
         stats = seen.get("files", {}) if isinstance(seen, dict) else {}
+        recorded = manifest.get("files")
+        digests = recorded if isinstance(recorded, dict) else {}
         try:
-            steps = {k: StepState(v["key"], list(v["reads"]), {f: tuple(stats.get(f, (-2, -2))) for f in v["files"]},
+            steps = {k: StepState(v["key"], list(v["reads"]), {f: _as_written(dest, f, stats.get(f), digests.get(f))
+                                                               for f in v["files"]},
                                   dict(v.get("meta", {}))) for k, v in raw.get("steps", {}).items()}
-        except (KeyError, TypeError, AttributeError):
+        except (KeyError, TypeError, AttributeError, ValueError):
             return cls()
         return cls(steps, str(seen.get("run_key", "")) if isinstance(seen, dict) else "",
                    str(raw.get("platform_answers", "")), list(raw.get("overlays", [])))
@@ -69,6 +73,25 @@ class State:
                                                         "files": files}, sort_keys=True) + "\n")
         except OSError:  # no writable cache: the next render compares keys instead of times
             pass
+
+
+def _as_written(dest: Path, rel: str, kept: Any, digest: Any) -> tuple[int, int]:
+    """The size and modification time `rel` had when coopkit last wrote it, or (-2, -2): unknown, so the
+    step that writes it runs again.
+
+    The times are kept in this machine's cache for this folder's path. A folder that was copied, moved,
+    cloned from git or unpacked from a zip has none there (and its times are new): a file whose bytes still
+    have the sha256 manifest.json records is the file coopkit wrote, so its step need not run again."""
+    current = stat_of(dest / rel)
+    if kept is not None and tuple(kept) == current:
+        return current
+    if isinstance(digest, str) and current[0] >= 0:
+        try:
+            if hashlib.sha256((dest / rel).read_bytes()).hexdigest() == digest:
+                return current
+        except OSError:
+            pass
+    return tuple(kept) if kept is not None else (-2, -2)
 
 
 def _stats_path(dest: Path) -> Path:

@@ -115,7 +115,7 @@ def render_pipeline(dest: Path, *, build: str, draft: bool, overlay: str | Path 
     finally:
         shutil.rmtree(stage, ignore_errors=True)
     state.platform_answers, state.overlays = answers, [str(o) for o in run.overlays]
-    manifest = _manifest(dest, run, _platform_provenance(dest / "platform"))
+    manifest = _manifest(dest, run, _platform_provenance(dest / "platform", _read_manifest(dest)))
     state.run_key = run_key(dest, options, data_trees(catalog.root), state)
     manifest[STATE_KEY] = state.as_dict()
     if atomic_write(dest / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"):
@@ -150,10 +150,15 @@ def _manifest(root: Path, run: Run, platform: dict | None) -> dict:
             "templates": {"platform": platform or {}}, "files": files}
 
 
-def _platform_provenance(platform: Path) -> dict:
+def _platform_provenance(platform: Path, manifest: dict) -> dict:
+    """Where the platform came from, as `new` recorded it ("bundled", or the incubator's template), with
+    the version copier's answers file holds now (an update may have moved it)."""
     from .scaffold import _answered_commit
 
-    return {"template": "copier", "version": _answered_commit(platform) or "unknown"}
+    before = (manifest.get("templates") or {}).get("platform") if isinstance(manifest, dict) else None
+    before = before if isinstance(before, dict) else {}
+    return {"template": before.get("template", "copier"),
+            "version": _answered_commit(platform) or before.get("version", "unknown")}
 
 
 __all__ = ["code_fingerprint", "data_trees", "new_pipeline", "render_pipeline", "tree_fingerprint"]

@@ -53,9 +53,28 @@ def _tree_digest(folder: Path) -> str:
 
 
 def bundled_template_repo(template: Path) -> tuple[Path, str]:
-    """The bundled template committed into the cache repository; returns (repo, tag)."""
+    """The bundled template committed into the cache repository; returns (repo, tag).
+
+    Several coopkit processes may share the cache (two `coopkit new` at once, the web interview serving
+    two founders, a cohort's workers): the repository is checked and written by one at a time."""
     tag = f"v{__version__}+t{_tree_digest(template)}"
     repo = cache_dir() / "platform-template"
+    repo.parent.mkdir(parents=True, exist_ok=True)
+    with open(repo.parent / "platform-template.lock", "a") as lock:
+        _lock_exclusive(lock)
+        return _bundled_template_repo(template, repo, tag)
+
+
+def _lock_exclusive(handle: Any) -> None:
+    """An exclusive lock on an open file, released when it is closed (no lock where fcntl is missing)."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: one process at a time is the user's to keep
+        return
+    fcntl.flock(handle, fcntl.LOCK_EX)
+
+
+def _bundled_template_repo(template: Path, repo: Path, tag: str) -> tuple[Path, str]:
     if not (repo / ".git").is_dir():
         repo.mkdir(parents=True, exist_ok=True)
         _git(["init", "-q"], repo)
