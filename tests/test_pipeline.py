@@ -107,6 +107,38 @@ def test_a_copied_folder_renders_nothing_until_a_file_differs_from_the_manifest(
     assert (other / "legal" / "rules.md").read_bytes() == (made / "legal" / "rules.md").read_bytes()
 
 
+def test_a_coop_moved_to_another_machine_updates_its_platform_from_that_machine_s_cache(example_coop, tmp_path,
+                                                                                       monkeypatch):
+    """The platform's answers file names the cache the template was taken from on the machine that made it;
+    on another machine (another user, another cache folder) a changed profile still updates the platform."""
+    import subprocess
+
+    from coopkit import api
+
+    made, _ = example_coop
+    moved = shutil.copytree(made, tmp_path / "laptop" / "coop", symlinks=True)
+    answers_file = moved / "platform" / ".copier-answers.yml"
+    elsewhere = "/home/another-founder/.cache/coopkit/platform-template"  # as the first machine wrote it
+    answers_file.write_text(re.sub(r"(?m)^_src_path: .*$", f"_src_path: {elsewhere}",
+                                   answers_file.read_text(encoding="utf-8")), encoding="utf-8")
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@t"]
+    subprocess.run([*git, "commit", "-qam", "made elsewhere"], cwd=moved / "platform", check=True)
+    monkeypatch.setenv("COOPKIT_CACHE", str(tmp_path / "laptop-cache"))
+    coop_yml = moved / "coop.yml"
+    coop_yml.write_text(re.sub(r"\n  board_size: 3\b", "\n  board_size: 4", coop_yml.read_text(encoding="utf-8")),
+                        encoding="utf-8")
+    report: dict = {}
+    api.render(moved, report=report)
+    assert report["platform"] == "updated"
+    answers = (moved / "platform" / ".copier-answers.yml").read_text(encoding="utf-8")
+    assert f"_src_path: {tmp_path / 'laptop-cache' / 'platform-template'}" in answers
+    assert "board_size: 4" in answers
+    log = subprocess.run(["git", "log", "--format=%s"], cwd=moved / "platform", capture_output=True, text=True).stdout
+    assert "this machine's coopkit cache" in log and "coopkit render" in log
+    assert subprocess.run(["git", "status", "--porcelain"], cwd=moved / "platform", capture_output=True,
+                          text=True).stdout == ""
+
+
 def test_a_deleted_output_is_written_again(coop):
     from coopkit import api
 

@@ -92,6 +92,23 @@ def _bundled_template_repo(template: Path, repo: Path, tag: str) -> tuple[Path, 
     return repo, tag
 
 
+def _from_bundled(source: str, version: str) -> bool:
+    """The answers of a platform made from coopkit's bundled template, in some coopkit cache folder: the
+    folder is named platform-template and the version is one `bundled_template_repo` tags (v<coopkit>+t<hash>)."""
+    return Path(source).name == "platform-template" and version.startswith("v") and "+t" in version
+
+
+def _point_at(platform: Path, answers_file: Path, source: str, repo: Path, date: dt.date) -> None:
+    """Record this machine's cache repository as the template's source (copier reads it from the answers
+    file), in a commit of its own so copier finds the project clean."""
+    text = answers_file.read_text(encoding="utf-8")
+    lines = [f"_src_path: {repo}" if line.startswith("_src_path:") else line for line in text.splitlines()]
+    answers_file.write_text("\n".join(lines) + ("\n" if text.endswith("\n") else ""), encoding="utf-8")
+    _git(["add", ".copier-answers.yml"], platform)
+    _git(["commit", "-q", "-m", f"Take the platform template from this machine's coopkit cache (was {source})"],
+         platform, date.isoformat() + "T12:00:00+00:00")
+
+
 def template_kind(path: Path) -> str:
     if (path / "copier.yml").is_file() or (path / "copier.yaml").is_file():
         return "copier"
@@ -284,11 +301,14 @@ def update_platform(platform: Path, *, bundled: Path, context: dict, rules_title
                          "it was not made by coopkit from a copier template.")
     if _git(["status", "--porcelain"], platform):
         raise UsageError(f"{platform} has uncommitted changes. Commit or stash them, then run `coopkit render` again.")
-    source = (yaml.safe_load(answers_file.read_text(encoding="utf-8")) or {}).get("_src_path", "")
+    recorded = yaml.safe_load(answers_file.read_text(encoding="utf-8")) or {}
+    source, version = str(recorded.get("_src_path", "")), str(recorded.get("_commit", ""))
     repo = cache_dir() / "platform-template"
-    if Path(source) == repo:
+    if Path(source) == repo or _from_bundled(source, version):
         _, ref = bundled_template_repo(bundled)  # make sure this coopkit's template version is there
         template = bundled
+        if Path(source) != repo:  # made on another machine, by another user or with another cache folder
+            _point_at(platform, answers_file, source, repo, context["document_date"])
     else:
         ref, template = None, Path(source)
         if not template.is_dir():
