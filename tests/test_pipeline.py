@@ -100,8 +100,15 @@ def test_a_copied_folder_renders_nothing_until_a_file_differs_from_the_manifest(
     rules = copy / "legal" / "rules.md"
     rules.write_text(rules.read_text(encoding="utf-8") + "\nA sentence the founders added by hand.\n", encoding="utf-8")
     other = shutil.copytree(copy, tmp_path / "again", symlinks=True)
+    edited = snapshot(other)
+    refused = run_coopkit("render", str(other))  # the hand-made change is kept, and the founders told why
+    assert refused.returncode == 5, refused.stderr
+    assert "legal/rules.md" in refused.stderr and "--force" in refused.stderr and "nothing was written" in refused.stderr
+    assert "Traceback" not in refused.stderr and snapshot(other) == edited
+    assert sorted(p.name for p in other.iterdir() if p.name.startswith(".coopkit")) == []
+
     again: dict = {}
-    api.render(other, report=again)
+    api.render(other, report=again, force=True)
     assert again["ran"] == ["legal/rules.en"], again["ran"]
     assert "added by hand" not in (other / "legal" / "rules.md").read_text(encoding="utf-8")
     assert (other / "legal" / "rules.md").read_bytes() == (made / "legal" / "rules.md").read_bytes()

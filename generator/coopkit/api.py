@@ -89,14 +89,16 @@ def new(profile: Profile, dest: str | Path, *, force: bool = False, build: str =
 
 def render(dest: str | Path, *, build: str = "review", draft: bool = False, overlay: str | Path | None = None,
            trust: bool = False, catalog: Catalog | None = None, timings: Timings | None = None,
-           workers: int | None = None, report: dict | None = None) -> dict:
+           workers: int | None = None, report: dict | None = None, force: bool = False) -> dict:
     """Bring DEST up to date with DEST/coop.yml: only the outputs whose inputs changed are rendered
     and only files whose bytes changed are written; copier updates platform/ only when its answers
-    changed. `report` (if given) receives what ran, what was skipped and which files changed."""
+    changed. `report` (if given) receives what ran, what was skipped and which files changed.
+    A file changed by hand since coopkit wrote it is replaced only with `force` (else DestinationError)."""
     from .pipeline import render_pipeline
 
     return render_pipeline(Path(dest), build=build, draft=draft, overlay=overlay, trust=trust, catalog=catalog,
-                           timings=timings if timings is not None else Timings(), workers=workers, report=report)
+                           timings=timings if timings is not None else Timings(), workers=workers, report=report,
+                           force=force)
 
 
 def legal(profile: Profile, out: str | Path, *, build: str = "review", draft: bool = False,

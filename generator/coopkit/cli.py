@@ -198,7 +198,8 @@ def web(folder, port, lang, no_browser):
 @_build
 @_overlay
 @click.option("--trust", is_flag=True, help="Let the platform template run its own hooks or tasks.")
-def render(dest, draft, build, overlay, trust):
+@click.option("--force", is_flag=True, help="Replace output files that were changed by hand since coopkit wrote them.")
+def render(dest, draft, build, overlay, trust, force):
     """Bring legal/, handbook/ and platform/ up to date with DEST/coop.yml: only what changed is rendered."""
     from .pipeline import render_pipeline
     from .run import Timings
@@ -206,7 +207,7 @@ def render(dest, draft, build, overlay, trust):
     timings = Timings()
     report: dict = {}
     manifest = render_pipeline(dest, build=build, draft=draft, overlay=overlay, trust=trust, timings=timings,
-                               report=report)
+                               report=report, force=force)
     if not report["ran"] and report["platform"] == "unchanged":
         click.echo(f"{dest}/ is up to date with coop.yml: nothing to render ({sum(timings.values()):.2f} s).")
         return

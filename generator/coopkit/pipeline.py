@@ -74,7 +74,7 @@ def new_pipeline(run: Run, stage: Path, *, workers: int | None = None, overlay_o
 
 def render_pipeline(dest: Path, *, build: str, draft: bool, overlay: str | Path | None, trust: bool,
                     catalog: Any = None, timings: Timings, workers: int | None = None,
-                    report: dict | None = None) -> dict:
+                    report: dict | None = None, force: bool = False) -> dict:
     from .errors import UsageError
 
     report = report if report is not None else {}
@@ -105,6 +105,8 @@ def render_pipeline(dest: Path, *, build: str, draft: bool, overlay: str | Path 
             state, outcome = run_steps(work, plan(run, planned), previous, dest)
             with timings.stage("pdf (waiting for the pool)"):
                 pool.wait()
+        if not force:
+            refuse_hand_edits(stage, dest, [rel for step in outcome.ran for rel in state.steps[step].files])
         with timings.stage("platform"):
             title, markdown, answers = platform_answers(run)
             if answers != previous.platform_answers and (dest / "platform").is_dir():
@@ -124,6 +126,31 @@ def render_pipeline(dest: Path, *, build: str, draft: bool, overlay: str | Path 
     report.update(ran=outcome.ran, skipped=outcome.skipped, written=sorted(outcome.written),
                   removed=sorted(outcome.removed), platform=outcome.platform)
     return manifest
+
+
+def refuse_hand_edits(stage: Path, dest: Path, files: list[str]) -> None:
+    """Stop before anything is written when a file the render would replace is not the file coopkit wrote
+    there (its sha256 is not the one manifest.json records): somebody changed it, and `render` keeps it
+    unless told otherwise (--force)."""
+    from .errors import DestinationError
+
+    recorded = _read_manifest(dest).get("files") or {}
+    edited = []
+    for rel in sorted(files):
+        old, new = dest / rel, stage / rel
+        if not old.is_file() or not new.is_file():
+            continue
+        data = old.read_bytes()
+        if data != new.read_bytes() and hashlib.sha256(data).hexdigest() != recorded.get(rel):
+            edited.append(rel)
+    if edited:
+        listed = "\n".join(f"  - {rel}" for rel in edited[:20]) + (f"\n  ... and {len(edited) - 20} more"
+                                                                  if len(edited) > 20 else "")
+        raise DestinationError(
+            f"{len(edited)} file(s) in {dest}/ changed since coopkit wrote them, and this render would replace "
+            f"them; nothing was written:\n{listed}\n"
+            "Keep a change by moving it where the next render finds it (an answer in coop.yml, or a clause in an "
+            "--overlay folder), or copy the file elsewhere; then run `coopkit render --force` to replace them.")
 
 
 def _plain_context(run: Run) -> dict:
