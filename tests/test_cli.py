@@ -83,9 +83,10 @@ def test_handbook_has_15_pages_or_more_with_the_coops_numbers(example):
 
 
 def test_same_profile_twice_gives_identical_files(example, tmp_path):
+    """... also when the second run renders its PDFs one at a time (--workers 1) instead of in a pool."""
     out, _ = example
     again = tmp_path / "again"
-    result = run_coopkit("new", "--answers", str(out / "coop.yml"), str(again))
+    result = run_coopkit("new", "--workers", "1", "--answers", str(out / "coop.yml"), str(again))
     assert result.returncode == 0, result.stderr
     assert tree_digest(again) == tree_digest(out)
     heads = [subprocess.run(["git", "rev-parse", "HEAD"], cwd=d / "platform", capture_output=True, text=True).stdout

@@ -74,6 +74,11 @@ def _formats(values: tuple[str, ...], choices: tuple[str, ...]) -> tuple[str, ..
     return choices if not values or "all" in values else tuple(c for c in choices if c in values)
 
 
+_workers = click.option("--workers", type=click.IntRange(1), metavar="N",
+                        help="PDFs rendered at once, each in its own process (default: one per core; 1 keeps "
+                             "coopkit to one core, beside other work).")
+
+
 def _answer_options(command):
     """The options that say where the answers come from (new, legal, handbook)."""
     for option in reversed((_answers, _set, _defaults, _draft, _overlay, _interactive)):
@@ -101,8 +106,9 @@ def _profile(answers_file, sets, defaults, draft, interactive):
 @click.option("--resume", "resume_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Continue an interview that stopped, from the resume file it printed.")
 @click.option("--lang", help="Language of the interview: en, pt-BR, es, de or fr (default: from the locale).")
+@_workers
 def new(dest, answers_file, sets, defaults, draft, build, overlay, interactive, force, platform_template, trust,
-        resume_file, lang):
+        resume_file, lang, workers):
     """Ask about the co-op (or read --answers), then write DEST: coop.yml, platform/, legal/, handbook/."""
     from .interview import Interview, given_answers, resume_path_for
 
@@ -118,7 +124,7 @@ def new(dest, answers_file, sets, defaults, draft, build, overlay, interactive, 
             draft = _defaults_draft(profile, interview, given_answers(answers_file, sets, resume_file))
         manifest = api.new(profile, dest, force=force, build=build, draft=draft,
                            overlay=overlay, platform_template=platform_template, trust=trust,
-                           base_dir=_folder(answers_file), timings=timings)
+                           base_dir=_folder(answers_file), timings=timings, workers=workers)
     except CoopkitError as error:
         if interview.interactive:  # keep what the founders typed
             interview.keep_on(error)
@@ -199,7 +205,8 @@ def web(folder, port, lang, no_browser):
 @_overlay
 @click.option("--trust", is_flag=True, help="Let the platform template run its own hooks or tasks.")
 @click.option("--force", is_flag=True, help="Replace output files that were changed by hand since coopkit wrote them.")
-def render(dest, draft, build, overlay, trust, force):
+@_workers
+def render(dest, draft, build, overlay, trust, force, workers):
     """Bring legal/, handbook/ and platform/ up to date with DEST/coop.yml: only what changed is rendered."""
     from .pipeline import render_pipeline
     from .run import Timings
@@ -207,7 +214,7 @@ def render(dest, draft, build, overlay, trust, force):
     timings = Timings()
     report: dict = {}
     manifest = render_pipeline(dest, build=build, draft=draft, overlay=overlay, trust=trust, timings=timings,
-                               report=report, force=force)
+                               report=report, force=force, workers=workers)
     if not report["ran"] and report["platform"] == "unchanged":
         click.echo(f"{dest}/ is up to date with coop.yml: nothing to render ({sum(timings.values()):.2f} s).")
         return
