@@ -9,7 +9,9 @@
 3. `coopkit cohort` of N co-ops against N `coopkit new` one after another. Goal: ≥ 1.8× faster.
    Beside the wall times, the CPU seconds each side used (its processes' user + system time): a cohort
    on C cores cannot take less than its CPU seconds ÷ C, which bounds the speed-up any scheduling of
-   the same work could reach.
+   the same work could reach. Then (unless --no-one-core) the same N `coopkit new --workers 1` one after
+   another: each co-op on one core, as `new` was before its PDFs rendered in a pool; against it the
+   cohort shows what spreading co-ops over the cores gains when `new` does not already use them.
 
 Every figure is the wall time of a real command in a fresh process (`python -m coopkit.cli`), the
 median of --runs runs where it is cheap enough (1 and 3 ... the cohort once). The machine's other
@@ -113,10 +115,20 @@ def bench_cohort(tmp: Path, count: int) -> tuple[float, float, float, float]:
     return sequential, time.perf_counter() - start, sequential_cpu, children_cpu() - cpu
 
 
+def bench_one_core(tmp: Path) -> tuple[float, float]:
+    """Wall time and CPU seconds of the same N `coopkit new --workers 1`, one after another."""
+    (tmp / "one-core").mkdir()
+    start, cpu = time.perf_counter(), children_cpu()
+    for path in sorted((tmp / "profiles").iterdir()):
+        coopkit("new", "--workers", "1", "--answers", str(path), str(tmp / "one-core" / path.stem))
+    return time.perf_counter() - start, children_cpu() - cpu
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--cohort", type=int, default=20, help="co-ops in the cohort benchmark (0: skip it)")
+    parser.add_argument("--no-one-core", action="store_true", help="skip the N `new --workers 1` runs")
     args = parser.parse_args()
     from _results import machine, write_section
 
@@ -129,6 +141,7 @@ def main() -> None:
     news, alone = bench_new(tmp_dir, args.runs)
     noop = bench_noop(tmp_dir / "new-0", max(5, args.runs))
     cohort = bench_cohort(tmp_dir, args.cohort) if args.cohort else None
+    one_core = bench_one_core(tmp_dir) if args.cohort and not args.no_one_core else None
     load_after = os.getloadavg()
 
     new_s, alone_s, noop_s = statistics.median(news), statistics.median(alone), statistics.median(noop)
@@ -153,6 +166,13 @@ def main() -> None:
             f"| ceiling of the speed-up with the cohort's CPU seconds on {cores} cores "
             f"(one after another ÷ (cohort CPU ÷ {cores})) | {sequential / (parallel_cpu / cores):.2f}× | | |",
         ]
+        if one_core:
+            serial, serial_cpu = one_core
+            rows += [
+                f"| {args.cohort} × `coopkit new --workers 1` (each co-op on one core), one after another | "
+                f"{serial:.1f} s ({serial_cpu:.0f} CPU-s) | | |",
+                f"| cohort against those | {serial / parallel:.2f}× | | |",
+            ]
     body = (f"Run {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC on {machine()}; load average "
             f"{load_before[0]:.1f} before, {load_after[0]:.1f} after (other work on the machine slows every figure).\n\n"
             + "\n".join(rows) + "\n\nEach figure is a real command in a fresh process (`python -m coopkit.cli ...`); "
