@@ -262,3 +262,33 @@ def test_legal_and_handbook_never_overwrite_without_force(tmp_path):
     forced = run_coopkit("handbook", "--answers", str(EXAMPLE), "-o", str(out), "--force")
     assert forced.returncode == 0, forced.stderr
     assert sorted(p.name for p in out.iterdir()) == ["handbook.docx", "handbook.html", "handbook.pdf"]
+
+
+def test_a_destination_filled_while_coopkit_works_is_refused_not_replaced(tmp_path, monkeypatch):
+    """`new` checks DEST before it starts and again at the moment it moves the co-op in: a folder another
+    program filled meanwhile (or the web interview's other founder) is kept, and nothing is written."""
+    from coopkit import api, pipeline
+    from coopkit.errors import DestinationError
+
+    dest = tmp_path / "coop"
+
+    def meanwhile(run, stage, **kwargs):  # instead of rendering: somebody else writes DEST
+        dest.mkdir()
+        (dest / "theirs.txt").write_text("another co-op", encoding="utf-8")
+        return {}
+
+    monkeypatch.setattr(pipeline, "new_pipeline", meanwhile)
+    with pytest.raises(DestinationError, match="nothing was written"):
+        api.new(api.build_profile(answers_file=EXAMPLE), dest)
+    assert [p.name for p in dest.iterdir()] == ["theirs.txt"] and leftovers(tmp_path) == []
+
+
+def test_the_web_interview_gives_two_coops_of_the_same_name_two_folders(tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from coopkit.web.jobs import free_folder
+
+    with ThreadPoolExecutor(8) as pool:
+        folders = list(pool.map(lambda _: free_folder(tmp_path, "Pedal Power"), range(8)))
+    assert len(set(folders)) == 8 and all(f.is_dir() for f in folders)
+    assert "pedal-power" in {f.name for f in folders}

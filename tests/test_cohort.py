@@ -89,3 +89,18 @@ def test_a_second_run_renders_only_what_changed_and_shows_ticked_steps(cohort):
     page = (out / "index.html").read_text(encoding="utf-8")
     wheels_row = next(row for row in page.split("<tr") if "wheels ·" in row)
     assert re.search(r"<td>1 of \d+", wheels_row), wheels_row
+
+
+def test_a_folder_of_the_same_name_that_is_not_a_coop_is_left_alone(tmp_path):
+    """The cohort writes each co-op into OUTPUT/<profile name>; a folder there that coopkit did not make (no
+    coop.yml) is reported for that co-op, and kept as it was."""
+    (tmp_path / "profiles").mkdir()
+    (tmp_path / "profiles" / "notes.yml").write_text(EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    mine = tmp_path / "cohort" / "notes"
+    mine.mkdir(parents=True)
+    (mine / "meeting-notes.txt").write_text("ours", encoding="utf-8")
+    (tmp_path / "cohort.yml").write_text("name: Notes\nprofiles: profiles\n", encoding="utf-8")
+    result = run_coopkit("cohort", str(tmp_path / "cohort.yml"))
+    assert result.returncode == 1 and "Traceback" not in result.stderr + result.stdout
+    assert re.search(r"FAILED\s+notes: .*holds no coop\.yml", result.stdout, re.S), result.stdout
+    assert [p.name for p in mine.iterdir()] == ["meeting-notes.txt"]

@@ -82,7 +82,7 @@ def new(profile: Profile, dest: str | Path, *, force: bool = False, build: str =
         profile = profile.model_copy(update={"platform_template": str(template)})
     run = Run.create(profile, catalog, overlay=overlay, profile_dir=base_dir, build=build, draft=draft,
                      platform_template=template, trust=trust, timings=timings if timings is not None else Timings())
-    with _staging(dest) as stage:
+    with _staging(dest, force=force) as stage:
         manifest = new_pipeline(run, stage, workers=workers, overlay_option=overlay, dest=dest)
     return manifest
 
@@ -112,7 +112,7 @@ def legal(profile: Profile, out: str | Path, *, build: str = "review", draft: bo
     overlay_dir = _overlay(profile, overlay, profile_dir)
     docs = render_documents(profile, catalog, context, build=build, overlay=overlay_dir)
     refuse_findings(lint_documents(docs, profile, catalog), draft=draft)  # what a lawyer would circle
-    with _staging(out) as stage:
+    with _staging(out, force=force) as stage:
         written = write_documents(docs, stage, catalog, context, overlay=overlay_dir, formats=formats)
     return [out / path.name for path in written]
 
@@ -129,7 +129,7 @@ def handbook(profile: Profile, out: str | Path, *, overlay: str | Path | None = 
     overlays = resolve_overlays(profile, overlay, profile_dir)  # the one resolver: a bad --overlay is a usage error
     context = template_context(profile, catalog)
     docs = render_documents(profile, catalog, {**context, "build": "review"})
-    with _staging(out) as stage:
+    with _staging(out, force=force) as stage:
         written = render_handbook(profile, catalog, dict(context), stage, documents=docs, overlays=list(overlays),
                                   language=language, profile_dir=profile_dir, formats=formats)
     return [out / path.name for path in written]
@@ -235,9 +235,11 @@ def check_destination(dest: Path, force: bool) -> None:
 
 
 @contextmanager
-def _staging(dest: Path, *, install: bool = True) -> Iterator[Path]:
+def _staging(dest: Path, *, install: bool = True, force: bool = False) -> Iterator[Path]:
     """A temporary folder beside DEST, moved into place (install) only when everything succeeded;
-    an error or Ctrl-C removes it and leaves DEST as it was."""
+    an error or Ctrl-C removes it and leaves DEST as it was. Without `force`, a DEST that somebody filled
+    while the files were made (another coopkit, the web interview serving a co-op of the same name) is
+    refused at the last moment too, not replaced."""
     stage = Path(tempfile.mkdtemp(prefix=f".{dest.name}.coopkit-", dir=dest.parent))
     umask = os.umask(0)
     os.umask(umask)
@@ -246,6 +248,9 @@ def _staging(dest: Path, *, install: bool = True) -> Iterator[Path]:
         yield stage
         if not install:
             return
+        if not force and dest.is_dir() and any(dest.iterdir()):
+            raise DestinationError(f"{dest} was filled while coopkit worked (by another program?); nothing was "
+                                   "written. Choose another destination, or pass --force to replace it.")
         if dest.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{dest.name}.coopkit-old-", dir=dest.parent))
             os.replace(dest, old / "previous")

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from ._yaml import read_yaml_file
-from .errors import CoopkitError, UsageError
+from .errors import CoopkitError, DestinationError, UsageError
 from .incremental import atomic_write
 
 PROGRESS_FILE = "progress.yml"
@@ -149,7 +149,11 @@ def _build(cohort: Cohort, profile_path: Path, dest: Path) -> str:
         answers["document_date"] = dt.date.today().isoformat()
     profile = validate(resolve(answers, catalog), catalog, source=str(profile_path))
     if not existing.is_file():
-        api.new(profile, dest, force=dest.exists(), overlay=cohort.overlay, base_dir=profile_path.parent.resolve(),
+        if dest.is_dir() and any(dest.iterdir()):
+            raise DestinationError(f"{dest} is not empty and holds no coop.yml: it is not a co-op coopkit made, so the "
+                                   f"cohort leaves it as it is. Move that folder away (or rename {profile_path.name}), "
+                                   "then run the cohort again.")
+        api.new(profile, dest, overlay=cohort.overlay, base_dir=profile_path.parent.resolve(),
                 catalog=catalog, workers=1)
         return "created"
     atomic_write(existing, dump_profile(profile))  # leaves an unchanged coop.yml alone

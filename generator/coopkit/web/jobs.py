@@ -25,11 +25,18 @@ def slug(name: str) -> str:
 
 
 def free_folder(folder: Path, name: str) -> Path:
+    """A new, empty folder for the co-op, made here so that two founders writing co-ops of the same name at
+    once never get the same one (the folder is taken by its creation, not by a look that it is free)."""
     base = slug(name)
     candidate, n = folder / base, 2
-    while candidate.exists() or (folder / f"{candidate.name}.zip").exists():
+    while True:
+        if not (folder / f"{candidate.name}.zip").exists():
+            try:
+                candidate.mkdir()
+                return candidate
+            except FileExistsError:
+                pass
         candidate, n = folder / f"{base}-{n}", n + 1
-    return candidate
 
 
 def start(session_id: str, profile: Profile, folder: Path, catalog: Catalog, *, draft: bool = False) -> dict[str, Any]:
@@ -60,6 +67,11 @@ def start(session_id: str, profile: Profile, folder: Path, catalog: Catalog, *, 
             job.update(status="failed", error=f"could not write {error.filename or ''}: {error.strerror or error}")
         except Exception as error:
             job.update(status="failed", error=f"{type(error).__name__}: {error}")
+        if job["status"] == "failed":
+            try:
+                dest.rmdir()  # the folder reserved for it, still empty: nothing half-written stays
+            except OSError:
+                pass
 
     threading.Thread(target=run, name=f"coopkit-web-{dest.name}", daemon=True).start()
     return job
