@@ -292,3 +292,37 @@ def test_the_web_interview_gives_two_coops_of_the_same_name_two_folders(tmp_path
         folders = list(pool.map(lambda _: free_folder(tmp_path, "Pedal Power"), range(8)))
     assert len(set(folders)) == 8 and all(f.is_dir() for f in folders)
     assert "pedal-power" in {f.name for f in folders}
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")  # the swallowed one, on purpose
+def test_a_ctrl_c_that_python_swallowed_still_stops_new_before_anything_is_written(tmp_path, monkeypatch):
+    """Python ignores a KeyboardInterrupt raised inside a finalizer (it prints "Exception ignored" and goes
+    on), which the garbage collector runs between two PDFs: the founders' Ctrl-C must still stop the run."""
+    import os
+    import signal
+
+    from coopkit import api, interrupt, pipeline
+
+    previous = signal.getsignal(signal.SIGINT)
+    interrupt.install_handler()
+    assert signal.getsignal(signal.SIGINT) is not previous
+
+    class Finalizer:
+        def __del__(self):
+            os.kill(os.getpid(), signal.SIGINT)
+            for _ in range(100_000):  # the handler runs here, inside __del__, and Python swallows what it raises
+                pass
+
+    def pipeline_with_a_finalizer(run, stage, **kwargs):
+        (stage / "coop.yml").write_text("name: x\n", encoding="utf-8")
+        Finalizer()  # collected at once
+        return {}
+
+    monkeypatch.setattr(pipeline, "new_pipeline", pipeline_with_a_finalizer)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            api.new(api.build_profile(answers_file=EXAMPLE), tmp_path / "coop")
+    finally:
+        interrupt.forget()
+        signal.signal(signal.SIGINT, previous)
+    assert not (tmp_path / "coop").exists() and leftovers(tmp_path) == []

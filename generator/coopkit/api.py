@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from . import interrupt
 from .catalog import Catalog
 from .context import template_context
 from .documents import render_documents, render_rules, write_documents
@@ -248,6 +249,7 @@ def _staging(dest: Path, *, install: bool = True, force: bool = False) -> Iterat
         yield stage
         if not install:
             return
+        interrupt.check()  # a Ctrl-C that Python swallowed on the way: still nothing written
         if not force and dest.is_dir() and any(dest.iterdir()):
             raise DestinationError(f"{dest} was filled while coopkit worked (by another program?); nothing was "
                                    "written. Choose another destination, or pass --force to replace it.")

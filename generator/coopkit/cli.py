@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from . import __version__
+from . import __version__, interrupt
 from .errors import CheckFailed, CoopkitError
 from .run import BUILDS
 
@@ -30,6 +30,7 @@ class _Group(click.Group):
     (unless --debug)."""
 
     def invoke(self, ctx: click.Context):
+        interrupt.install_handler()
         try:
             return super().invoke(ctx)
         except CoopkitError as error:

@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from . import __version__
+from . import __version__, interrupt
 from .incremental import STATE_KEY, State, atomic_write, code_fingerprint, run_key, stat_of, tree_fingerprint, up_to_date
 from .run import Run, Timings
 
@@ -113,6 +113,7 @@ def render_pipeline(dest: Path, *, build: str, draft: bool, overlay: str | Path 
                 update_platform(dest / "platform", bundled=catalog.templates / "platform", context=_plain_context(run),
                                 rules_title=title, rules_markdown=markdown, trust=trust)
                 outcome.platform = "updated"
+        interrupt.check()  # a Ctrl-C that Python swallowed on the way: still nothing written
         install(stage, dest, state, previous, outcome)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
