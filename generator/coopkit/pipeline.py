@@ -107,6 +107,7 @@ def render_pipeline(dest: Path, *, build: str, draft: bool, overlay: str | Path 
                 pool.wait()
         if not force:
             refuse_hand_edits(stage, dest, [rel for step in outcome.ran for rel in state.steps[step].files])
+        interrupt.check()  # a Ctrl-C that Python swallowed on the way: the platform is not updated either
         with timings.stage("platform"):
             title, markdown, answers = platform_answers(run)
             if answers != previous.platform_answers and (dest / "platform").is_dir():
