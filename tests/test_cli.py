@@ -213,6 +213,10 @@ def test_check_passes_on_a_fresh_folder_and_fails_after_an_edit(example, tmp_pat
     assert failed.returncode == 1
     assert "legal/rules.md: differs from the file coopkit wrote" in failed.stdout
     assert "coop.yml: has changed since the documents were written" in failed.stdout
+    assert "coopkit render --force" in failed.stdout  # what check advises is what render asks for
+    refused = run_coopkit("render", str(copy))
+    assert refused.returncode == 5 and "  - legal/rules.md" in refused.stderr and "--force" in refused.stderr
+    assert (copy / "legal" / "rules.md").read_text() == "edited"
 
 
 def test_list_and_schema(tmp_path):

@@ -213,7 +213,8 @@ def _output_problems(dest: Path, profile: Profile) -> list[Problem]:
             problems.append(Problem(rel, "is missing", "Run `coopkit render` to write it again"))
         elif rel.startswith(("legal/", "handbook/")) and hashlib.sha256(path.read_bytes()).hexdigest() != digest:
             problems.append(Problem(rel, "differs from the file coopkit wrote (its sha256 does not match the manifest)",
-                                    "Run `coopkit render` to write it again, or keep your edit knowingly"))
+                                    "Keep your edit knowingly (`coopkit render` leaves it and says so), or run "
+                                    "`coopkit render --force` to write coopkit's version again"))
     return problems
 
 

@@ -97,6 +97,8 @@ def render_pipeline(dest: Path, *, build: str, draft: bool, overlay: str | Path 
     run = Run.create(profile, catalog, overlay=overlay, profile_dir=dest.resolve(), build=build, draft=draft,
                      trust=trust, timings=timings)
     previous = State.load(dest)
+    if not force:
+        refuse_hand_edits(dest, previous)
     stage = Path(tempfile.mkdtemp(prefix=".coopkit-render-", dir=dest))
     try:
         planned = plan_documents(run)
@@ -105,8 +107,6 @@ def render_pipeline(dest: Path, *, build: str, draft: bool, overlay: str | Path 
             state, outcome = run_steps(work, plan(run, planned), previous, dest)
             with timings.stage("pdf (waiting for the pool)"):
                 pool.wait()
-        if not force:
-            refuse_hand_edits(stage, dest, [rel for step in outcome.ran for rel in state.steps[step].files])
         interrupt.check()  # a Ctrl-C that Python swallowed on the way: the platform is not updated either
         with timings.stage("platform"):
             title, markdown, answers = platform_answers(run)
@@ -130,20 +130,18 @@ def render_pipeline(dest: Path, *, build: str, draft: bool, overlay: str | Path 
     return manifest
 
 
-def refuse_hand_edits(stage: Path, dest: Path, files: list[str]) -> None:
-    """Stop before anything is written when a file the render would replace is not the file coopkit wrote
-    there (its sha256 is not the one manifest.json records): somebody changed it, and `render` keeps it
-    unless told otherwise (--force)."""
+def refuse_hand_edits(dest: Path, previous: State) -> None:
+    """Stop before rendering when a file coopkit wrote is no longer the file it wrote (its sha256 is not the
+    one manifest.json records): somebody changed it, its step would run and replace it (or remove it, if
+    the step is gone), and `render` keeps it unless told otherwise (--force)."""
     from .errors import DestinationError
 
     recorded = _read_manifest(dest).get("files") or {}
     edited = []
-    for rel in sorted(files):
-        old, new = dest / rel, stage / rel
-        if not old.is_file() or not new.is_file():
-            continue
-        data = old.read_bytes()
-        if data != new.read_bytes() and hashlib.sha256(data).hexdigest() != recorded.get(rel):
+    for rel in sorted({rel for step in previous.steps.values() for rel, st in step.files.items()
+                       if tuple(st) != stat_of(dest / rel)}):  # same size and time as written: not hashed again
+        path, digest = dest / rel, recorded.get(rel)
+        if digest and path.is_file() and hashlib.sha256(path.read_bytes()).hexdigest() != digest:
             edited.append(rel)
     if edited:
         listed = "\n".join(f"  - {rel}" for rel in edited[:20]) + (f"\n  ... and {len(edited) - 20} more"
