@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import os
 import shutil
@@ -20,6 +19,7 @@ from .catalog import Catalog
 from .context import template_context
 from .documents import render_documents, render_rules, write_documents
 from .errors import DestinationError, Findings, Problem, ProfileError, UsageError
+from .incremental import file_sha256
 from .interview import Interview, given_answers
 from .legal import coverage_problems, document_spec
 from .lint import lint_documents, lint_folder, refuse_findings
@@ -211,7 +211,7 @@ def _output_problems(dest: Path, profile: Profile) -> list[Problem]:
             continue
         if not path.is_file():
             problems.append(Problem(rel, "is missing", "Run `coopkit render` to write it again"))
-        elif rel.startswith(("legal/", "handbook/")) and hashlib.sha256(path.read_bytes()).hexdigest() != digest:
+        elif rel.startswith(("legal/", "handbook/")) and file_sha256(path) != digest:
             problems.append(Problem(rel, "differs from the file coopkit wrote (its sha256 does not match the manifest)",
                                     "Keep your edit knowingly (`coopkit render` leaves it and says so), or run "
                                     "`coopkit render --force` to write coopkit's version again"))

@@ -162,6 +162,8 @@ def regional_registrar(profile, root: Path, language: str = "en") -> dict | None
 
 # ── the build-time consistency check ─────────────────────────────────────────────────────────
 
+# What the check looks for in a built handbook (a detector list, not unfinished work here): template code,
+# editors' markers, filler text and sample numbers that must never reach a founder.
 LEFTOVERS = ("{{", "}}", "{%", "%}", "TODO", "XXX", "Lorem", "12345.67", "12,345.67", "12.345,67", "[[", "]]")
 # a Python value printed where a word or number belonged: a cell, a parenthesis or a value after a colon
 _VALUE_LEFTOVER = re.compile(r"(?:>|\(|:|\|)\s*(None|nan|NaN|undefined)\s*(?:<|\)|\||[.,;]?\s*$)", re.M)

@@ -35,29 +35,29 @@ class State:
     run_key: str = ""  # everything `up_to_date` compares
     platform_answers: str = ""  # hash of the answers copier was last given
     overlays: list[str] = field(default_factory=list)  # the overlay folders the last run resolved
+    edited: list[str] = field(default_factory=list)  # files whose bytes are not those manifest.json records (not kept)
 
     @classmethod
-    def load(cls, dest: Path) -> State:
-        path = dest / STATE_FILE
-        try:
-            manifest = json.loads(path.read_text(encoding="utf-8"))
-            raw = manifest.get(STATE_KEY)
-        except (OSError, ValueError, AttributeError):
-            return cls()
+    def load(cls, dest: Path, manifest: Any = None) -> State:
+        """The last run's state from DEST/manifest.json (or `manifest`, already read from it)."""
+        if manifest is None:
+            manifest = _read_json(dest / STATE_FILE)
+        raw = manifest.get(STATE_KEY) if isinstance(manifest, dict) else None
         if not isinstance(raw, dict) or raw.get("version") != STATE_VERSION:
             return cls()
         seen = _read_json(_stats_path(dest))  # modification times: a cache outside DEST (DEST's bytes stay the same)
         stats = seen.get("files", {}) if isinstance(seen, dict) else {}
         recorded = manifest.get("files")
         digests = recorded if isinstance(recorded, dict) else {}
+        edited: set[str] = set()
         try:
-            steps = {k: StepState(v["key"], list(v["reads"]), {f: _as_written(dest, f, stats.get(f), digests.get(f))
-                                                               for f in v["files"]},
+            steps = {k: StepState(v["key"], list(v["reads"]),
+                                  {f: _as_written(dest, f, stats.get(f), digests.get(f), edited) for f in v["files"]},
                                   dict(v.get("meta", {}))) for k, v in raw.get("steps", {}).items()}
         except (KeyError, TypeError, AttributeError, ValueError):
             return cls()
         return cls(steps, str(seen.get("run_key", "")) if isinstance(seen, dict) else "",
-                   str(raw.get("platform_answers", "")), list(raw.get("overlays", [])))
+                   str(raw.get("platform_answers", "")), list(raw.get("overlays", [])), sorted(edited))
 
     def as_dict(self) -> dict[str, Any]:
         """For manifest.json's "render_state": what each step read and wrote (the same bytes for the same
@@ -75,23 +75,30 @@ class State:
             pass
 
 
-def _as_written(dest: Path, rel: str, kept: Any, digest: Any) -> tuple[int, int]:
+def _as_written(dest: Path, rel: str, kept: Any, digest: Any, edited: set[str]) -> tuple[int, int]:
     """The size and modification time `rel` had when coopkit last wrote it, or (-2, -2): unknown, so the
-    step that writes it runs again.
+    step that writes it runs again. A file whose bytes differ from manifest.json's sha256 goes into `edited`.
 
     The times are kept in this machine's cache for this folder's path. A folder that was copied, moved,
     cloned from git or unpacked from a zip has none there (and its times are new): a file whose bytes still
-    have the sha256 manifest.json records is the file coopkit wrote, so its step need not run again."""
+    have the sha256 manifest.json records is the file coopkit wrote, so its step need not run again. A file
+    with the size and time it was written with is not read at all."""
     current = stat_of(dest / rel)
     if kept is not None and tuple(kept) == current:
         return current
     if isinstance(digest, str) and current[0] >= 0:
         try:
-            if hashlib.sha256((dest / rel).read_bytes()).hexdigest() == digest:
+            if file_sha256(dest / rel) == digest:
                 return current
+            edited.add(rel)
         except OSError:
             pass
     return tuple(kept) if kept is not None else (-2, -2)
+
+
+def file_sha256(path: Path) -> str:
+    """The hex sha256 of a file's bytes, as manifest.json records it."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _stats_path(dest: Path) -> Path:

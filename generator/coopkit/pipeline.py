@@ -7,7 +7,6 @@
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 import tempfile
@@ -15,7 +14,17 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__, interrupt
-from .incremental import STATE_KEY, State, atomic_write, code_fingerprint, run_key, stat_of, tree_fingerprint, up_to_date
+from .incremental import (
+    STATE_KEY,
+    State,
+    atomic_write,
+    code_fingerprint,
+    file_sha256,
+    run_key,
+    stat_of,
+    tree_fingerprint,
+    up_to_date,
+)
 from .run import Run, Timings
 
 MANIFEST = "manifest.json"
@@ -96,9 +105,10 @@ def render_pipeline(dest: Path, *, build: str, draft: bool, overlay: str | Path 
         profile = load_profile(dest / "coop.yml", catalog=catalog, draft=draft)
     run = Run.create(profile, catalog, overlay=overlay, profile_dir=dest.resolve(), build=build, draft=draft,
                      trust=trust, timings=timings)
-    previous = State.load(dest)
-    if not force:
-        refuse_hand_edits(dest, previous)
+    written = _read_manifest(dest)
+    previous = State.load(dest, written)
+    if previous.edited and not force:
+        refuse_hand_edits(dest, previous.edited)
     stage = Path(tempfile.mkdtemp(prefix=".coopkit-render-", dir=dest))
     try:
         planned = plan_documents(run)
@@ -119,7 +129,7 @@ def render_pipeline(dest: Path, *, build: str, draft: bool, overlay: str | Path 
     finally:
         shutil.rmtree(stage, ignore_errors=True)
     state.platform_answers, state.overlays = answers, [str(o) for o in run.overlays]
-    manifest = _manifest(dest, run, _platform_provenance(dest / "platform", _read_manifest(dest)))
+    manifest = _manifest(dest, run, _platform_provenance(dest / "platform", written))
     state.run_key = run_key(dest, options, data_trees(catalog.root), state)
     manifest[STATE_KEY] = state.as_dict()
     if atomic_write(dest / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"):
@@ -130,27 +140,19 @@ def render_pipeline(dest: Path, *, build: str, draft: bool, overlay: str | Path 
     return manifest
 
 
-def refuse_hand_edits(dest: Path, previous: State) -> None:
-    """Stop before rendering when a file coopkit wrote is no longer the file it wrote (its sha256 is not the
-    one manifest.json records): somebody changed it, its step would run and replace it (or remove it, if
-    the step is gone), and `render` keeps it unless told otherwise (--force)."""
+def refuse_hand_edits(dest: Path, edited: list[str]) -> None:
+    """Stop before rendering: the files coopkit wrote that are no longer the files it wrote (their sha256 is
+    not the one manifest.json records, `State.edited`) would be replaced, or removed if their step is gone;
+    `render` keeps them unless told otherwise (--force)."""
     from .errors import DestinationError
 
-    recorded = _read_manifest(dest).get("files") or {}
-    edited = []
-    for rel in sorted({rel for step in previous.steps.values() for rel, st in step.files.items()
-                       if tuple(st) != stat_of(dest / rel)}):  # same size and time as written: not hashed again
-        path, digest = dest / rel, recorded.get(rel)
-        if digest and path.is_file() and hashlib.sha256(path.read_bytes()).hexdigest() != digest:
-            edited.append(rel)
-    if edited:
-        listed = "\n".join(f"  - {rel}" for rel in edited[:20]) + (f"\n  ... and {len(edited) - 20} more"
-                                                                  if len(edited) > 20 else "")
-        raise DestinationError(
-            f"{len(edited)} file(s) in {dest}/ changed since coopkit wrote them, and this render would replace "
-            f"them; nothing was written:\n{listed}\n"
-            "Keep a change by moving it where the next render finds it (an answer in coop.yml, or a clause in an "
-            "--overlay folder), or copy the file elsewhere; then run `coopkit render --force` to replace them.")
+    listed = "\n".join(f"  - {rel}" for rel in edited[:20]) + (f"\n  ... and {len(edited) - 20} more"
+                                                              if len(edited) > 20 else "")
+    raise DestinationError(
+        f"{len(edited)} file(s) in {dest}/ changed since coopkit wrote them, and this render would replace "
+        f"them; nothing was written:\n{listed}\n"
+        "Keep a change by moving it where the next render finds it (an answer in coop.yml, or a clause in an "
+        "--overlay folder), or copy the file elsewhere; then run `coopkit render --force` to replace them.")
 
 
 def _plain_context(run: Run) -> dict:
@@ -172,7 +174,7 @@ def _manifest(root: Path, run: Run, platform: dict | None) -> dict:
         rel = path.relative_to(root).as_posix()
         if rel == MANIFEST or rel.startswith(("platform/.git/", ".coopkit-render-")):
             continue
-        files[rel] = hashlib.sha256(path.read_bytes()).hexdigest()
+        files[rel] = file_sha256(path)
     return {"coopkit_version": __version__, "profile_hash": run.profile.digest(), "build": run.build,
             "templates": {"platform": platform or {}}, "files": files}
 
